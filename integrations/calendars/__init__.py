@@ -1,0 +1,1 @@
+"""Calendar sources (the `nudger.calendars` entry-point group): ics, caldav, google."""

@@ -1,0 +1,1 @@
+"""Notifiers (the `nudger.notifiers` entry-point group): desktop, console."""

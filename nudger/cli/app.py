@@ -1,0 +1,166 @@
+"""The root command, its shared options, the per-run session and the one error handler.
+
+Commands stay thin: they parse, call one function, render. Whatever goes wrong reaches
+`NudgerGroup.invoke`, which prints one sentence (and the remedy) and picks the exit code: 2 for a
+user's mistake, 1 for a runtime failure. A traceback is shown only with `-v`.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from nudger import __version__, clock, paths
+from nudger.errors import EXIT_FAILURE, NudgerError
+
+if TYPE_CHECKING:
+    from nudger.config_file import LoadedSettings
+    from nudger.settings import Settings
+    from nudger.store import Store
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class Session:
+    """What one run of the CLI shares between its parts; everything is loaded on first use."""
+
+    config_option: Path | None = None
+    verbose: bool = False
+    _loaded: LoadedSettings | None = field(default=None, repr=False)
+    _now: datetime | None = field(default=None, repr=False)
+
+    @property
+    def loaded(self) -> LoadedSettings:
+        if self._loaded is None:
+            from nudger import config_file
+
+            self._loaded = config_file.load(self.config_option)
+        return self._loaded
+
+    @property
+    def settings(self) -> Settings:
+        return self.loaded.settings
+
+    @property
+    def config_path(self) -> Path:
+        return paths.config_path(self.config_option)[0]
+
+    @property
+    def zone(self) -> tzinfo:
+        from nudger.timezone import user_zone
+
+        return user_zone(self.settings.me.timezone)
+
+    @property
+    def now(self) -> datetime:
+        """One instant for the whole run, so every part of a command agrees on it."""
+        if self._now is None:
+            self._now = clock.now().replace(microsecond=0)  # the log keeps whole seconds
+        return self._now
+
+    def store(self) -> Store:
+        from nudger.store import Store
+
+        return Store.open(paths.log_path())
+
+    def store_for_reading(self) -> Store:
+        from nudger.store import Store
+
+        return Store.open_for_reading(paths.log_path())
+
+
+class NudgerGroup(TyperGroup):
+    """The root group: runs every command inside the one error handler."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NudgerError as error:
+            _fail(ctx, error.message, error.hint, error.exit_code)
+        except KeyboardInterrupt:
+            _fail(ctx, "interrupted", None, EXIT_INTERRUPTED)
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except Exception as error:
+            if type(error).__module__.startswith("typer"):
+                raise  # usage errors and exits: typer prints and exits on its own
+            _fail(
+                ctx,
+                f"unexpected {type(error).__name__}: {error}",
+                "run again with -v to see where it happened",
+                EXIT_FAILURE,
+            )
+
+
+def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:
+    session = ctx.obj if isinstance(ctx.obj, Session) else None
+    if session is not None and session.verbose:
+        traceback.print_exc()
+    typer.secho(f"nudger: {message}", err=True, fg="red")
+    if hint:
+        typer.echo(f"  {hint}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=NudgerGroup,
+    name="nudger",
+    help="Notice one-sided plans with the people you track, and nudge at the right moments.",
+    epilog="Start with: nudger init, then nudger people add NAME. Docs: README.md.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"nudger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="The config file (default: $NUDGER_CONFIG, else ~/.config/nudger/config.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Notice one-sided plans with the people you track, and nudge at the right moments."""
+    ctx.obj = Session(config_option=config, verbose=verbose)
+
+
+def session(ctx: typer.Context) -> Session:
+    """The run's session, from any command's context."""
+    found = ctx.find_object(Session)
+    if found is None:  # a command invoked without the root callback (never from the CLI)
+        found = Session()
+        ctx.obj = found
+    return found
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

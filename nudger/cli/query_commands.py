@@ -1,0 +1,169 @@
+"""`nudger balance` and `nudger history`: reading the log.
+
+These are the commands people run most, so their start-up path imports only what they use:
+no calendar or notification library, no tomlkit, and rich only when a table is printed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from nudger.cli.app import Session, app, print_json, session
+from nudger.errors import UsageError
+
+Since = Annotated[
+    str | None,
+    typer.Option(
+        help="Start: a span back (90d, 12w, 6mo, 1y) or a date (2026-03-01).", show_default=False
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option(
+        help="End: a date (included) or a date and time; default now.", show_default=False
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
+    from nudger.when import parse_since, parse_until
+
+    end = run.now if until is None else parse_until(until, run.now, run.zone)
+    start = (
+        end - run.settings.balance.window
+        if since is None
+        else parse_since(since, run.now, run.zone)
+    )
+    if start >= end:
+        raise UsageError(f"the window is empty: --since {since} is not before --until {until}")
+    return start, end
+
+
+@app.command(
+    epilog="Examples: nudger balance · nudger balance Alex --since 6mo · nudger balance --json"
+)
+def balance(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include people you no longer track.")
+    ] = False,
+    json_output: Json = False,
+) -> None:
+    """Who initiates, who cancels, and how it trends, per person."""
+    from nudger import queries
+    from nudger.balance_query import balance_of
+
+    run = session(ctx)
+    start, end = _window(run, since, until)
+    settings = run.settings
+    with run.store_for_reading() as store:
+        chosen: list[tuple[str, str | None, bool]]
+        if person is None:
+            chosen = [(p.name, p.kind, p.tracked) for p in settings.people if show_all or p.tracked]
+            if show_all:
+                configured = {p.name.casefold() for p in settings.people}
+                chosen += [
+                    (name, None, False)
+                    for name in queries.logged_people(store.db)
+                    if name.casefold() not in configured
+                ]
+        else:
+            chosen = [_resolve(run, person, queries.logged_people(store.db))]
+        reports = [
+            balance_of(
+                store.db,
+                person=name,
+                kind=kind,
+                tracked=tracked,
+                since=start,
+                until=end,
+                rules=settings.balance,
+                zone=run.zone,
+            )
+            for name, kind, tracked in chosen
+        ]
+    if json_output:
+        print_json([report.to_json() for report in reports])
+        return
+    from nudger.cli import render
+
+    render.balances(reports, run.zone, run.now)
+
+
+def _resolve(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:
+    """A configured person (tracked or not), else someone the log still has entries for."""
+    from nudger import people
+    from nudger.errors import UnknownPersonError
+
+    try:
+        found = people.find(run.settings.people, name)
+    except UnknownPersonError:
+        match = next((n for n in logged if n.casefold() == name.casefold()), None)
+        if match is None:
+            raise people.unknown_person(
+                name, [p.name for p in run.settings.people] + logged
+            ) from None
+        return match, None, False
+    return found.name, found.kind, found.tracked
+
+
+@app.command(epilog="Examples: nudger history Alex --since 30d · nudger history --kind call --json")
+def history(
+    ctx: typer.Context,
+    person: Annotated[str | None, typer.Argument(help="One person (name or alias).")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="Only this kind (repeatable).")
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="Show the newest N (default 50 in the table, all with --json).", min=1),
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """The log's entries, oldest first."""
+    from nudger import queries
+    from nudger.model import Kind
+    from nudger.when import parse_since, parse_until
+
+    run = session(ctx)
+    kinds = kind or []
+    known_kinds = [k.value for k in Kind]
+    for name in kinds:
+        if name not in known_kinds:
+            raise UsageError(
+                f"--kind {name!r} is not a kind", hint=f"kinds: {', '.join(known_kinds)}"
+            )
+    start = None if since is None else parse_since(since, run.now, run.zone)
+    end = None if until is None else parse_until(until, run.now, run.zone)
+    with run.store_for_reading() as store:
+        person_id = None
+        if person is not None:
+            name, _, _ = _resolve(run, person, queries.logged_people(store.db))
+            person_id = queries.person_id(store.db, name)
+            if person_id is None:  # tracked, but nothing logged yet
+                person_id = -1
+        shown = queries.entries(
+            store.db,
+            person=person_id,
+            kinds=kinds,
+            since=start,
+            until=end,
+            limit=limit if limit or json_output else 50,
+        )
+    if json_output:
+        print_json([entry.to_json() for entry in shown])
+        return
+    from nudger.cli import render
+
+    render.history(shown, run.zone)

@@ -1,0 +1,171 @@
+"""Turning query results into text people read at a glance (rich tables and colour).
+
+Only imported when a human-readable table is printed, so `--json` never pays for rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from nudger.balance import Month, PersonBalance, Sides
+from nudger.model import Entry, Who
+from nudger.settings import Person
+
+SPARK = "▁▂▃▄▅▆▇█"
+BAR_WIDTH = 20
+_VERDICT_STYLE = {
+    "balanced": "green",
+    "leaning": "yellow",
+    "one-sided": "bold red",
+    "not enough data": "dim",
+}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def sparkline(months: Sequence[Month]) -> str:
+    """My share per month, one character each: low bars are them, high bars are me."""
+    return "".join(
+        "·" if m.share_me is None else SPARK[round(m.share_me * (len(SPARK) - 1))] for m in months
+    )
+
+
+def share_bar(initiations: Sides, width: int = BAR_WIDTH) -> Text:
+    """█ for my initiations, ░ for theirs, to scale; empty when there are none."""
+    if not initiations.known:
+        return Text("·".ljust(width), style="dim")
+    mine = round(width * initiations.me / initiations.known)
+    return Text.assemble(("█" * mine, "cyan"), ("░" * (width - mine), "magenta"))
+
+
+def _sides(sides: Sides, unknown: bool = True) -> str:
+    text = f"you {sides.me} · them {sides.them}"
+    return text + (f" · unknown {sides.unknown}" if unknown and sides.unknown else "")
+
+
+def _day(moment: datetime | None, zone: tzinfo, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    days = (now - moment).days
+    ago = "today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
+    return f"{moment.astimezone(zone):%Y-%m-%d} ({ago})"
+
+
+def _span(since: datetime, until: datetime, zone: tzinfo) -> str:
+    """The window as the days it covers (`until` is exclusive)."""
+    last = until - timedelta(seconds=1)
+    return f"{since.astimezone(zone):%Y-%m-%d} → {last.astimezone(zone):%Y-%m-%d}"
+
+
+def balances(reports: Sequence[PersonBalance], zone: tzinfo, now: datetime) -> None:
+    console = _console()
+    if not reports:
+        console.print("Nobody is tracked yet. Start with: nudger people add NAME --kind partner")
+        return
+    for index, report in enumerate(reports):
+        if index:
+            console.print()
+        _balance(console, report, zone, now)
+
+
+def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetime) -> None:
+    header = Text.assemble(
+        (report.person, "bold"),
+        (f"  {report.kind}" if report.kind else "", "dim"),
+        ("  (no longer tracked)" if not report.tracked else "", "dim italic"),
+        (f"   {_span(report.since, report.until, zone)}", "dim"),
+    )
+    console.print(header)
+    share = "—" if report.share_me is None else f"{report.share_me:.0%}"
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_row(
+        "initiations",
+        Text.assemble(
+            _sides(report.initiations),
+            "   your share ",
+            (share, "bold"),
+            "   ",
+            (report.verdict, _VERDICT_STYLE[report.verdict]),
+        ),
+    )
+    table.add_row("", share_bar(report.initiations))
+    declined = f"declined {_sides(report.declines)}"
+    table.add_row(
+        "cancelled", f"{_sides(report.cancellations)}   {declined}   missed {report.missed}"
+    )
+    if report.streak is not None:
+        runner = "you" if report.streak.who is Who.ME else "they"
+        count = report.streak.count
+        what = "the last initiation" if count == 1 else f"the last {count} initiations"
+        table.add_row("run", f"{runner} started {what}")
+    table.add_row("they last", _day(report.last_initiated[Who.THEM], zone, now))
+    table.add_row("you last", _day(report.last_initiated[Who.ME], zone, now))
+    console.print(table)
+    if report.trend:
+        console.print(
+            Text.assemble(
+                ("  your share by month ", "dim"),
+                (sparkline(report.trend), "cyan"),
+                (f"  {report.trend[0].label} … {report.trend[-1].label}", "dim"),
+            )
+        )
+        months = Table(box=None, padding=(0, 1), show_header=False)
+        for month in report.trend:
+            share_text = "" if month.share_me is None else f"{month.share_me:.0%}"
+            months.add_row(
+                f"  {month.label}",
+                share_bar(month.initiations),
+                f"{month.initiations.me}:{month.initiations.them}",
+                share_text,
+            )
+        console.print(months)
+
+
+def history(entries: Sequence[Entry], zone: tzinfo) -> None:
+    console = _console()
+    if not entries:
+        console.print("Nothing logged matches.")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("#", "when", "person", "kind", "by", "source", "note"):
+        table.add_column(column, no_wrap=column != "note")
+    for entry in entries:
+        note = str(entry.details.get("text") or entry.details.get("note") or "")
+        table.add_row(
+            str(entry.id),
+            f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}",
+            Text(entry.person or ""),
+            entry.kind,
+            {"me": "you", "them": "them", "unknown": "?"}[entry.who.value],
+            entry.source,
+            Text(note),
+        )
+    console.print(table)
+
+
+def people(shown: Sequence[Person]) -> None:
+    console = _console()
+    if not shown:
+        console.print("Nobody is tracked yet. Add someone: nudger people add NAME --kind partner")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("name", "kind", "emails", "aliases", "status"):
+        table.add_column(column)
+    for person in shown:
+        table.add_row(
+            Text(person.name),
+            person.kind,
+            Text(", ".join(person.emails)),
+            Text(", ".join(person.aliases)),
+            "tracked" if person.tracked else f"removed {person.removed}",
+        )
+    console.print(table)

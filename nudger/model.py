@@ -1,0 +1,92 @@
+"""The vocabulary of the log: who did something, what kind of fact it is, and the typed rows.
+
+Plain frozen dataclasses and string enums, so the pure core and the CLI share them without
+importing pydantic, sqlite3 or anything else heavy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Who(StrEnum):
+    """Which side a fact belongs to: who initiated, cancelled, declined or started it."""
+
+    ME = "me"
+    THEM = "them"
+    UNKNOWN = "unknown"
+
+
+class Kind(StrEnum):
+    """What an entry records. The values are stored in the log: never rename one."""
+
+    # Initiatives, logged by hand or seen in calendars; `balance.kinds` picks which count.
+    PLAN = "plan"
+    LOOSE = "loose"  # a "we should catch up" that is not on a calendar yet
+    MESSAGE = "message"
+    CALL = "call"
+    CHECKIN = "checkin"
+    GRATITUDE = "gratitude"
+    # What became of plans.
+    CANCELLED = "cancelled"
+    DECLINED = "declined"
+    RESCHEDULED = "rescheduled"
+    HAPPENED = "happened"
+    MISSED = "missed"
+    LOOSE_SCHEDULED = "loose.scheduled"
+    LOOSE_EXPIRED = "loose.expired"
+
+
+MANUAL_KINDS: tuple[Kind, ...] = (
+    Kind.MESSAGE,
+    Kind.CALL,
+    Kind.PLAN,
+    Kind.CHECKIN,
+    Kind.GRATITUDE,
+    Kind.LOOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """A fact about to be appended. `key` makes appending it twice a no-op."""
+
+    at: datetime
+    kind: str
+    who: Who
+    source: str
+    key: str
+    person: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A fact as stored in the log."""
+
+    id: int
+    at: datetime
+    recorded_at: datetime
+    person: str | None
+    kind: str
+    who: Who
+    source: str
+    key: str
+    details: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "recorded_at": self.recorded_at.isoformat(),
+            "person": self.person,
+            "kind": self.kind,
+            "who": self.who.value,
+            "source": self.source,
+            "key": self.key,
+            "details": dict(self.details),
+        }

@@ -1,0 +1,186 @@
+"""Reading the log: each function is one question, answered with typed rows.
+
+Windows are half-open, `since <= at < until`, in UTC. Counting happens in SQL over the
+(person, at, kind, who) index, so a query reads only the person's window, however long the log.
+Nothing here formats or decides; `nudger.balance` and the CLI do that.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from nudger.model import Entry, Who
+from nudger.store import to_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many entries of one kind, by one side, fall in a window."""
+
+    kind: str
+    who: Who
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    """How many initiations one side made in period number `period` (an index into the periods)."""
+
+    period: int
+    who: Who
+    count: int
+
+
+def from_timestamp(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def person_id(db: sqlite3.Connection, name: str) -> int | None:
+    """The log's id for a person (case-insensitive), or None if nothing was logged for them."""
+    row = db.execute("SELECT id FROM person WHERE name = ?", (name,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def logged_people(db: sqlite3.Connection) -> list[str]:
+    """Everyone the log has entries for, including people no longer tracked."""
+    return [row[0] for row in db.execute("SELECT name FROM person ORDER BY name")]
+
+
+def counts(db: sqlite3.Connection, person: int, since: datetime, until: datetime) -> list[Count]:
+    """Entries per (kind, who) for one person in [since, until)."""
+    rows = db.execute(
+        """
+        SELECT kind, who, count(*) FROM entry
+        WHERE person_id = ? AND at >= ? AND at < ?
+        GROUP BY kind, who
+        """,
+        (person, to_timestamp(since), to_timestamp(until)),
+    )
+    return [Count(kind, Who(who), int(n)) for kind, who, n in rows]
+
+
+def counts_by_period(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    periods: Sequence[tuple[datetime, datetime]],
+) -> list[PeriodCount]:
+    """Entries of `kinds` per (period, who) for one person; periods are [start, end) pairs.
+
+    The periods come from the caller because their edges are local midnights in the user's
+    zone, which SQLite cannot compute.
+    """
+    if not periods or not kinds:
+        return []
+    values = ", ".join("(?, ?, ?)" for _ in periods)
+    bounds = [
+        value
+        for index, (start, end) in enumerate(periods)
+        for value in (index, to_timestamp(start), to_timestamp(end))
+    ]
+    marks = ", ".join("?" for _ in kinds)
+    rows = db.execute(
+        f"""
+        WITH period (number, start, finish) AS (VALUES {values})
+        SELECT period.number, entry.who, count(*)
+        FROM period JOIN entry
+          ON entry.person_id = ? AND entry.at >= period.start AND entry.at < period.finish
+        WHERE entry.kind IN ({marks})
+        GROUP BY period.number, entry.who
+        """,  # noqa: S608 - only placeholders are interpolated
+        (*bounds, person, *kinds),
+    )
+    return [PeriodCount(int(number), Who(who), int(n)) for number, who, n in rows]
+
+
+def initiations_after(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    who: Who,
+    after: datetime | None,
+    until: datetime,
+) -> int:
+    """How many times `who` initiated with this person after `after` (exclusive), before `until`."""
+    marks = ", ".join("?" for _ in kinds)
+    floor = -(2**62) if after is None else to_timestamp(after) + 1
+    row = db.execute(
+        f"""
+        SELECT count(*) FROM entry
+        WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = ?
+        """,  # noqa: S608 - only placeholders are interpolated
+        (person, floor, to_timestamp(until), *kinds, who.value),
+    ).fetchone()
+    return int(row[0])
+
+
+def last_initiation(
+    db: sqlite3.Connection, person: int, kinds: Sequence[str], who: Who, until: datetime
+) -> datetime | None:
+    """When `who` last initiated with this person before `until`."""
+    marks = ", ".join("?" for _ in kinds)
+    row = db.execute(
+        f"""
+        SELECT max(at) FROM entry
+        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ?
+        """,  # noqa: S608 - only placeholders are interpolated
+        (person, to_timestamp(until), *kinds, who.value),
+    ).fetchone()
+    return None if row[0] is None else from_timestamp(int(row[0]))
+
+
+def entries(
+    db: sqlite3.Connection,
+    *,
+    person: int | None = None,
+    kinds: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Entries matching every given filter, oldest first; with `limit`, the newest `limit`."""
+    where: list[str] = []
+    parameters: list[object] = []
+    if person is not None:
+        where.append("entry.person_id = ?")
+        parameters.append(person)
+    if kinds:
+        where.append(f"entry.kind IN ({', '.join('?' for _ in kinds)})")
+        parameters.extend(kinds)
+    if since is not None:
+        where.append("entry.at >= ?")
+        parameters.append(to_timestamp(since))
+    if until is not None:
+        where.append("entry.at < ?")
+        parameters.append(to_timestamp(until))
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    newest = f"ORDER BY entry.at DESC, entry.id DESC LIMIT {int(limit)}" if limit else ""
+    rows = db.execute(
+        f"""
+        SELECT * FROM (
+            SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
+                   entry.source, entry.key, entry.details
+            FROM entry LEFT JOIN person ON person.id = entry.person_id
+            {condition} {newest}
+        ) ORDER BY at, id
+        """,  # noqa: S608 - only placeholders and a checked integer are interpolated
+        parameters,
+    )
+    return [
+        Entry(
+            id=row[0],
+            at=from_timestamp(row[1]),
+            recorded_at=from_timestamp(row[2]),
+            person=row[3],
+            kind=row[4],
+            who=Who(row[5]),
+            source=row[6],
+            key=row[7],
+            details=json.loads(row[8]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,166 @@
+"""Reading the times and durations people type: `90d`, `2h`, `yesterday 19:00`, `2026-03-01`.
+
+Pure functions of the text, `now` and the user's time zone: nothing here reads the clock. Every
+parser raises `UsageError` naming the forms that work, so the CLI can show it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from nudger.errors import UsageError
+
+_FIXED_UNITS: dict[str, timedelta] = {
+    "s": timedelta(seconds=1),
+    "m": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
+_DURATION_PART = re.compile(r"(\d+)\s*(min|[smhdw])", re.IGNORECASE)
+_DURATION = re.compile(r"(?:\s*\d+\s*(?:min|[smhdw])\s*)+", re.IGNORECASE)
+_RELATIVE_SINCE = re.compile(r"(\d+)\s*(mo|y|[hdw])", re.IGNORECASE)
+_RELATIVE_AT = re.compile(r"-\s*(\d+)\s*(min|[mhdw])|(\d+)\s*(min|[mhdw])\s+ago", re.IGNORECASE)
+_CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_WEEK_SECONDS = 7 * 86400
+_DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+DURATION_FORMS = "a number and a unit: 30s, 15m, 2h, 3d, 2w, or a sum such as 1h30m"
+SINCE_FORMS = (
+    "a span back from now (24h, 90d, 12w, 6mo, 1y), a date (2026-03-01) "
+    "or a date and time (2026-03-01T18:00)"
+)
+UNTIL_FORMS = "a date (2026-03-31, included), a date and time (2026-03-31T18:00), today or now"
+AT_FORMS = (
+    "now, today, yesterday, a clock time (19:00), yesterday 19:00, -2d, -3h, 90m ago, "
+    "a date (2026-03-01) or a date and time (2026-03-01T19:00, an offset is optional)"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """A fixed-length duration such as `90d`, `2h` or `1h30m` (used by settings)."""
+    if not _DURATION.fullmatch(text):
+        raise UsageError(f"{text!r} is not a duration; use {DURATION_FORMS}")
+    return sum(
+        (int(n) * _FIXED_UNITS[unit.lower()] for n, unit in _DURATION_PART.findall(text)),
+        timedelta(),
+    )
+
+
+def format_duration(value: timedelta) -> str:
+    """The text `parse_duration` reads back as `value`: `2w`, `90d`, `1h30m`."""
+    seconds = int(value.total_seconds())
+    if seconds and seconds % _WEEK_SECONDS == 0:
+        return f"{seconds // _WEEK_SECONDS}w"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
+
+
+def local_midnight(day: date, zone: tzinfo) -> datetime:
+    """The first instant of `day` in `zone`, as UTC."""
+    return _localize(datetime.combine(day, time()), zone)
+
+
+def months_back(instant: datetime, months: int, zone: tzinfo) -> datetime:
+    """The same local wall time `months` calendar months earlier (the day clamped to the month)."""
+    local = instant.astimezone(zone)
+    index = local.year * 12 + (local.month - 1) - months
+    year, month0 = divmod(index, 12)
+    day = min(local.day, _days_in_month(year, month0 + 1))
+    return _localize(local.replace(tzinfo=None, year=year, month=month0 + 1, day=day), zone)
+
+
+def parse_since(text: str, now: datetime, zone: tzinfo) -> datetime:
+    """The start of a query window: a span back from `now` or a date (from its local midnight)."""
+    value = text.strip()
+    relative = _RELATIVE_SINCE.fullmatch(value)
+    if relative:
+        count, unit = int(relative[1]), relative[2].lower()
+        if unit == "mo":
+            return months_back(now, count, zone)
+        if unit == "y":
+            return months_back(now, 12 * count, zone)
+        return now - count * _FIXED_UNITS[unit]
+    parsed = _parse_iso(value, zone)
+    if parsed is None:
+        raise UsageError(f"--since {text!r} is not understood; use {SINCE_FORMS}")
+    return parsed
+
+
+def parse_until(text: str, now: datetime, zone: tzinfo) -> datetime:
+    """The end of a query window, exclusive: a bare date includes that whole day."""
+    value = text.strip().lower()
+    if value == "now":
+        return now
+    if value == "today":
+        return local_midnight(now.astimezone(zone).date() + timedelta(days=1), zone)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        parsed = _parse_iso(text.strip(), zone)
+        if parsed is None:
+            raise UsageError(f"--until {text!r} is not understood; use {UNTIL_FORMS}") from None
+        return parsed
+    return local_midnight(day + timedelta(days=1), zone)
+
+
+def parse_at(text: str, now: datetime, zone: tzinfo) -> datetime:
+    """When something happened: `now`, `yesterday 19:00`, `-2d`, `19:00`, an ISO date or time."""
+    value = " ".join(text.strip().lower().split())
+    if value == "now":
+        return now
+    relative = _RELATIVE_AT.fullmatch(value)
+    if relative:
+        count = int(relative[1] or relative[3])
+        unit = (relative[2] or relative[4]).lower()
+        return now - count * _FIXED_UNITS[unit]
+    day_word, _, clock = value.partition(" ")
+    if day_word in _DAY_WORDS or _CLOCK_TIME.fullmatch(day_word):
+        if _CLOCK_TIME.fullmatch(day_word):
+            day_word, clock = "today", day_word
+        local_day = now.astimezone(zone).date() + timedelta(days=_DAY_WORDS[day_word])
+        if not clock:
+            return local_midnight(local_day, zone)
+        match = _CLOCK_TIME.fullmatch(clock)
+        if match:
+            wall = datetime.combine(local_day, time(int(match[1]), int(match[2])))
+            return _localize(wall, zone)
+    parsed = _parse_iso(text.strip(), zone)
+    if parsed is None:
+        raise UsageError(f"--at {text!r} is not understood; use {AT_FORMS}")
+    return parsed
+
+
+def _parse_iso(value: str, zone: tzinfo) -> datetime | None:
+    """An ISO date (local midnight) or date-time (naive means local), as UTC; None if neither."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return local_midnight(day, zone)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return _localize(moment, zone)
+    return moment.astimezone(UTC)
+
+
+def _localize(wall: datetime, zone: tzinfo) -> datetime:
+    """A naive local wall time in `zone`, as UTC. In a DST gap, the time after the jump is used."""
+    # fold=0 takes the offset in force before a transition: a wall time inside a spring-forward
+    # gap lands just past the jump, and an ambiguous autumn time means its first occurrence.
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
