@@ -38,13 +38,13 @@ def balance_of(
     streak = None
     periods = month_periods(until, rules.trend_months, zone)
     if person_id is not None:
-        counts = [(c.kind, c.who, c.count) for c in queries.counts(db, person_id, since, until)]
-        by_period = queries.counts_by_period(
-            db, person_id, kinds, [(start, end) for _, start, end in periods]
+        window, *by_month = queries.counts(
+            db, person_id, [(since, until), *[(start, end) for _, start, end in periods]]
         )
+        counts = [(c.kind, c.who, c.count) for c in window]
         months = [
-            (label, [(c.who, c.count) for c in by_period if c.period == index])
-            for index, (label, _, _) in enumerate(periods)
+            (label, [(c.who, c.count) for c in found if c.kind in kinds])
+            for (label, _, _), found in zip(periods, by_month, strict=True)
         ]
         for who in (Who.ME, Who.THEM):
             last_initiated[who] = queries.last_initiation(db, person_id, kinds, who, until)

@@ -16,36 +16,66 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from nudger import paths
 from nudger.errors import ConfigError
-from nudger.settings import CALENDAR_TYPES, Settings
+from nudger.settings import CALENDAR_TYPES, QuerySettings, Settings
+
+SettingsT = TypeVar("SettingsT", Settings, QuerySettings)
+OVERRIDE_PREFIX = "NUDGER_"
+NOT_SETTINGS = frozenset({paths.CONFIG_ENV, paths.DATA_DIR_ENV})
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedSettings:
+class LoadedSettings(Generic[SettingsT]):
     path: Path
     exists: bool
-    settings: Settings
+    settings: SettingsT
 
 
-def load(
-    explicit: Path | None = None, environment: Mapping[str, str] | None = None
-) -> LoadedSettings:
+def load(explicit: Path | None = None) -> LoadedSettings[Settings]:
     """Settings from the config file (defaults where it is absent) and `NUDGER_*` overrides."""
+    path, exists, values = _read(explicit)
+    return LoadedSettings(path, exists, validate(values, path, with_environment=True))
+
+
+def load_for_queries(explicit: Path | None = None) -> LoadedSettings[QuerySettings]:
+    """The sections query commands read; the file's other tables are checked by name only.
+
+    With `NUDGER_*` overrides set, the whole file is validated (pydantic-settings merges them
+    into the full schema) and the query sections are taken from it.
+    """
+    path, exists, values = _read(explicit)
+    if override_variables(os.environ):
+        full = validate(values, path, with_environment=True)
+        return LoadedSettings(path, exists, QuerySettings.model_construct(**dict(full)))
+    unknown = [key for key in values if key not in Settings.model_fields]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(Settings.model_fields), n=1)
+        raise ConfigError(
+            f"{path} is not valid:\n  {unknown[0]}: not a setting; valid tables: "
+            + ", ".join(Settings.model_fields)
+            + (f" (did you mean {close[0]}?)" if close else ""),
+        )
+    try:
+        return LoadedSettings(path, exists, QuerySettings.model_validate(values))
+    except ValidationError as error:
+        raise ConfigError(f"{path} is not valid:\n" + "\n".join(describe(error, values))) from error
+
+
+def _read(explicit: Path | None) -> tuple[Path, bool, dict[str, Any]]:
     path, named = paths.config_path(explicit)
-    environment = os.environ if environment is None else environment
-    if not path.exists():
-        if named:
-            raise ConfigError(
-                f"the config file {path} does not exist",
-                hint="run `nudger init` to create one, or fix --config / NUDGER_CONFIG",
-            )
-        return LoadedSettings(path, False, validate({}, path, environment))
-    return LoadedSettings(path, True, validate(read_document(path), path, environment))
+    if path.exists():
+        return path, True, read_document(path)
+    if named:
+        raise ConfigError(
+            f"the config file {path} does not exist",
+            hint="run `nudger init` to create one, or fix --config / NUDGER_CONFIG",
+        )
+    return path, False, {}
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -69,18 +99,20 @@ def parse_document(text: str, path: Path) -> dict[str, Any]:
 def validate(
     values: dict[str, Any],
     path: Path,
-    environment: Mapping[str, str] | None = None,
     *,
+    with_environment: bool = False,
     hint: str = "`nudger config set KEY VALUE` checks a value before writing it",
 ) -> Settings:
-    """Validate the file's values as a whole; with an environment, merge its overrides first."""
-    overrides: dict[str, str] = {}
-    if environment is not None and any(name.upper().startswith("NUDGER_") for name in environment):
-        from nudger import settings_environment
+    """Validate the file's values as a whole; `with_environment` merges NUDGER_* over them.
 
-        overrides = settings_environment.override_variables(environment)
-        if overrides:
-            settings_environment.check_names(overrides)
+    Edits validate without the environment: a variable set in this shell must neither make a
+    bad file pass nor block a good change.
+    """
+    overrides = override_variables(os.environ) if with_environment else {}
+    if overrides:
+        from nudger import settings_environment  # pydantic-settings: only when it has work
+
+        settings_environment.check_names(overrides)
     try:
         if overrides:
             return settings_environment.merge(values)
@@ -97,6 +129,15 @@ def validate(
             f"the environment variable {variable} is not valid JSON: {error.__cause__ or error}",
             hint='lists and tables in the environment are JSON, such as ["1d", "2h"]',
         ) from error
+
+
+def override_variables(environment: Mapping[str, str]) -> dict[str, str]:
+    """The `NUDGER_*` variables that set a setting (names are case-insensitive)."""
+    return {
+        name.upper(): value
+        for name, value in environment.items()
+        if name.upper().startswith(OVERRIDE_PREFIX) and name.upper() not in NOT_SETTINGS
+    }
 
 
 def describe(

@@ -40,6 +40,56 @@ def m001_people_and_entries(db: sqlite3.Connection) -> None:
     # Covers the balance queries: a person's window is one index range with kind and who in it.
     db.execute("CREATE INDEX entry_by_person_time ON entry (person_id, at, kind, who)")
     db.execute("CREATE INDEX entry_by_time ON entry (at)")
+    # Per-person, per-UTC-day counts by kind and side (the day is floor(at / 86400)), kept by
+    # triggers, so a window's counts cost a row per day and kind rather than one per entry and
+    # `balance` stays fast on a log of millions. Partial days at a window's edges are counted
+    # from `entry` itself.
+    db.execute(
+        """
+        CREATE TABLE day_tally (
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            day INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            me INTEGER NOT NULL DEFAULT 0,
+            them INTEGER NOT NULL DEFAULT 0,
+            unknown INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (person_id, day, kind)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER entry_tally_insert AFTER INSERT ON entry
+        WHEN new.person_id IS NOT NULL
+        BEGIN
+            INSERT INTO day_tally (person_id, day, kind, me, them, unknown)
+            VALUES (new.person_id, (new.at - (new.at < 0) * 86399) / 86400, new.kind,
+                    new.who = 'me', new.who = 'them', new.who = 'unknown')
+            ON CONFLICT (person_id, day, kind) DO UPDATE SET
+                me = me + excluded.me,
+                them = them + excluded.them,
+                unknown = unknown + excluded.unknown;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER entry_tally_delete AFTER DELETE ON entry
+        WHEN old.person_id IS NOT NULL
+        BEGIN
+            UPDATE day_tally SET
+                me = me - (old.who = 'me'),
+                them = them - (old.who = 'them'),
+                unknown = unknown - (old.who = 'unknown')
+            WHERE person_id = old.person_id AND kind = old.kind
+              AND day = (old.at - (old.at < 0) * 86399) / 86400;
+            DELETE FROM day_tally
+            WHERE person_id = old.person_id AND kind = old.kind
+              AND day = (old.at - (old.at < 0) * 86399) / 86400
+              AND me = 0 AND them = 0 AND unknown = 0;
+        END
+        """
+    )
     db.execute(
         """
         CREATE TRIGGER entry_is_append_only BEFORE UPDATE ON entry

@@ -26,13 +26,12 @@ class Count:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodCount:
-    """How many initiations one side made in period number `period` (an index into the periods)."""
-
-    period: int
-    who: Who
-    count: int
+_DAY = 86400
+_SIDES = (Who.ME, Who.THEM, Who.UNKNOWN)
+_WHOLE_DAYS = (
+    "SELECT ?, kind, who, count FROM day_tally WHERE person_id = ? AND day >= ? AND day < ?"
+)
+_PARTIAL_DAY = "SELECT ?, kind, who, 1 FROM entry WHERE person_id = ? AND at >= ? AND at < ?"
 
 
 def from_timestamp(seconds: int) -> datetime:
@@ -50,51 +49,43 @@ def logged_people(db: sqlite3.Connection) -> list[str]:
     return [row[0] for row in db.execute("SELECT name FROM person ORDER BY name")]
 
 
-def counts(db: sqlite3.Connection, person: int, since: datetime, until: datetime) -> list[Count]:
-    """Entries per (kind, who) for one person in [since, until)."""
-    rows = db.execute(
-        """
-        SELECT kind, who, count(*) FROM entry
-        WHERE person_id = ? AND at >= ? AND at < ?
-        GROUP BY kind, who
-        """,
-        (person, to_timestamp(since), to_timestamp(until)),
-    )
-    return [Count(kind, Who(who), int(n)) for kind, who, n in rows]
+def counts(
+    db: sqlite3.Connection, person: int, windows: Sequence[tuple[datetime, datetime]]
+) -> list[list[Count]]:
+    """Entries per (kind, who) for one person in each [since, until) window, in one query.
 
-
-def counts_by_period(
-    db: sqlite3.Connection,
-    person: int,
-    kinds: Sequence[str],
-    periods: Sequence[tuple[datetime, datetime]],
-) -> list[PeriodCount]:
-    """Entries of `kinds` per (period, who) for one person; periods are [start, end) pairs.
-
-    The periods come from the caller because their edges are local midnights in the user's
-    zone, which SQLite cannot compute.
+    Whole UTC days come from `day_tally`; the partial days at a window's edges are counted from
+    the entries themselves, so the answer is exact for any edge and costs a row per day and
+    kind rather than a row per entry.
     """
-    if not periods or not kinds:
-        return []
-    values = ", ".join("(?, ?, ?)" for _ in periods)
-    bounds = [
-        value
-        for index, (start, end) in enumerate(periods)
-        for value in (index, to_timestamp(start), to_timestamp(end))
-    ]
-    marks = ", ".join("?" for _ in kinds)
+    branches: list[str] = []
+    parameters: list[int] = []
+    for number, (since, until) in enumerate(windows):
+        start, end = to_timestamp(since), to_timestamp(until)
+        first_day, last_day = -(-start // _DAY), end // _DAY
+        if first_day >= last_day:  # no whole day inside: count the entries themselves
+            first_day = last_day = 0
+            edges = [(start, end)]
+        else:
+            edges = [(start, first_day * _DAY), (last_day * _DAY, end)]
+        branches.append(_WHOLE_DAYS)
+        parameters += [number, person, first_day, last_day]
+        for edge_start, edge_end in edges:
+            branches.append(_PARTIAL_DAY)
+            parameters += [number, person, edge_start, edge_end]
+    found: list[list[Count]] = [[] for _ in windows]
+    if not branches:
+        return found
     rows = db.execute(
-        f"""
-        WITH period (number, start, finish) AS (VALUES {values})
-        SELECT period.number, entry.who, count(*)
-        FROM period JOIN entry
-          ON entry.person_id = ? AND entry.at >= period.start AND entry.at < period.finish
-        WHERE entry.kind IN ({marks})
-        GROUP BY period.number, entry.who
-        """,  # noqa: S608 - only placeholders are interpolated
-        (*bounds, person, *kinds),
+        f"WITH part (w, kind, me, them, unknown) AS ({' UNION ALL '.join(branches)})"  # noqa: S608
+        " SELECT w, kind, sum(me), sum(them), sum(unknown) FROM part GROUP BY w, kind",
+        parameters,
     )
-    return [PeriodCount(int(number), Who(who), int(n)) for number, who, n in rows]
+    for number, kind, *by_side in rows:
+        for who, n in zip(_SIDES, by_side, strict=True):
+            if n:
+                found[number].append(Count(kind, who, int(n)))
+    return found
 
 
 def initiations_after(

@@ -111,9 +111,13 @@ Share = Annotated[float, Field(ge=0.5, le=1.0)]
 
 
 class Section(BaseModel):
-    """A table of the config file: unknown keys are errors, values are immutable once loaded."""
+    """A table of the config file: unknown keys are errors, values are immutable once loaded.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built on first use (`defer_build`), so a command that reads a few sections
+    (see `QuerySettings`) does not pay for building the schema of all of them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Me(Section):
@@ -211,7 +215,7 @@ class Notifications(Section):
     )
     fallback: str = Field("console", description="used while the backend is unavailable")
     snooze: Duration = Field(timedelta(hours=1), description="how long Snooze waits")
-    quiet_hours: QuietHours = QuietHours()
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
 
 
 class CheckIn(Section):
@@ -321,35 +325,40 @@ class Settings(Section):
     off the start-up path of every other command.
     """
 
-    me: Me = Me()
+    me: Me = Field(default_factory=Me)
     people: list[Person] = Field([], description="the people you track ([[people]] tables)")
     calendars: list[Calendar] = Field(
         [], description="where plans come from ([[calendars]] tables)"
     )
-    notifications: Notifications = Notifications()
-    checkin: CheckIn = CheckIn()
-    gratitude: Gratitude = Gratitude()
-    conversation: Conversation = Conversation()
-    dates: Dates = Dates()
-    balance: Balance = Balance()
-    wait: Wait = Wait()
-    sync: Sync = Sync()
-    plans: Plans = Plans()
+    notifications: Notifications = Field(default_factory=Notifications)
+    checkin: CheckIn = Field(default_factory=CheckIn)
+    gratitude: Gratitude = Field(default_factory=Gratitude)
+    conversation: Conversation = Field(default_factory=Conversation)
+    dates: Dates = Field(default_factory=Dates)
+    balance: Balance = Field(default_factory=Balance)
+    wait: Wait = Field(default_factory=Wait)
+    sync: Sync = Field(default_factory=Sync)
+    plans: Plans = Field(default_factory=Plans)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
-        _require_unique("people", [p.name for p in self.people])
+        check_people(self.people)
         _require_unique("calendars", [c.name for c in self.calendars])
-        owners: dict[str, str] = {}
-        for person in self.people:
-            for word in (person.name, *person.aliases):
-                owner = owners.setdefault(word.casefold(), person.name)
-                if owner != person.name:
-                    raise ValueError(
-                        f"{word!r} names both {owner} and {person.name}; names and aliases "
-                        "must each point to one person"
-                    )
         return self
+
+
+def check_people(people: list[Person]) -> None:
+    """Names are unique, and every name and alias points to one person."""
+    _require_unique("people", [p.name for p in people])
+    owners: dict[str, str] = {}
+    for person in people:
+        for word in (person.name, *person.aliases):
+            owner = owners.setdefault(word.casefold(), person.name)
+            if owner != person.name:
+                raise ValueError(
+                    f"{word!r} names both {owner} and {person.name}; names and aliases "
+                    "must each point to one person"
+                )
 
 
 def _require_unique(table: str, names: list[str]) -> None:
@@ -358,3 +367,23 @@ def _require_unique(table: str, names: list[str]) -> None:
         if name.casefold() in seen:
             raise ValueError(f"two {table} share the name {name!r}; names must be unique")
         seen.add(name.casefold())
+
+
+class QuerySettings(Section):
+    """The sections the query commands read (`balance`, `history`, `people list`).
+
+    Validating only these keeps those commands quick to start; the other tables are left to
+    the commands that use them (and to `config show`, `doctor` and the daemon), which validate
+    the whole file.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+    me: Me = Field(default_factory=Me)
+    people: list[Person] = Field([], description="the people you track ([[people]] tables)")
+    balance: Balance = Field(default_factory=Balance)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> QuerySettings:
+        check_people(self.people)
+        return self

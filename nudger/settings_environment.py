@@ -15,12 +15,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from nudger.config_file import OVERRIDE_PREFIX as PREFIX
 from nudger.errors import ConfigError
 from nudger.settings import Settings
 
-PREFIX = "NUDGER_"
 DELIMITER = "__"
-NOT_SETTINGS = frozenset({"NUDGER_CONFIG", "NUDGER_DATA_DIR"})
 
 
 class EnvironmentSettings(BaseSettings, Settings):
@@ -42,15 +41,6 @@ class EnvironmentSettings(BaseSettings, Settings):
         # The parsed file arrives as init arguments; the environment comes first, so it wins.
         # No .env file and no secrets directory: secrets are referenced, never stored.
         return (env_settings, init_settings)
-
-
-def override_variables(environment: Mapping[str, str]) -> dict[str, str]:
-    """The variables that set a setting (the names are case-insensitive)."""
-    return {
-        name.upper(): value
-        for name, value in environment.items()
-        if name.upper().startswith(PREFIX) and name.upper() not in NOT_SETTINGS
-    }
 
 
 def check_names(variables: Mapping[str, str]) -> None:

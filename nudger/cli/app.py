@@ -22,7 +22,7 @@ from nudger.errors import EXIT_FAILURE, NudgerError
 
 if TYPE_CHECKING:
     from nudger.config_file import LoadedSettings
-    from nudger.settings import Settings
+    from nudger.settings import QuerySettings, Settings
     from nudger.store import Store
 
 EXIT_INTERRUPTED = 130
@@ -34,11 +34,12 @@ class Session:
 
     config_option: Path | None = None
     verbose: bool = False
-    _loaded: LoadedSettings | None = field(default=None, repr=False)
+    _loaded: LoadedSettings[Settings] | None = field(default=None, repr=False)
+    _queried: LoadedSettings[QuerySettings] | None = field(default=None, repr=False)
     _now: datetime | None = field(default=None, repr=False)
 
     @property
-    def loaded(self) -> LoadedSettings:
+    def loaded(self) -> LoadedSettings[Settings]:
         if self._loaded is None:
             from nudger import config_file
 
@@ -47,7 +48,17 @@ class Session:
 
     @property
     def settings(self) -> Settings:
+        """Every setting, the whole file validated."""
         return self.loaded.settings
+
+    @property
+    def query_settings(self) -> QuerySettings:
+        """The sections query commands read, validated alone so they start quickly."""
+        if self._queried is None:
+            from nudger import config_file
+
+            self._queried = config_file.load_for_queries(self.config_option)
+        return self._queried.settings
 
     @property
     def config_path(self) -> Path:
@@ -57,7 +68,8 @@ class Session:
     def zone(self) -> tzinfo:
         from nudger.timezone import user_zone
 
-        return user_zone(self.settings.me.timezone)
+        me = self._loaded.settings.me if self._loaded else self.query_settings.me
+        return user_zone(me.timezone)
 
     @property
     def now(self) -> datetime:
@@ -163,4 +175,5 @@ def session(ctx: typer.Context) -> Session:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    # Compact: it is for scripts (pipe it through jq to read it), and the C encoder is faster.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")

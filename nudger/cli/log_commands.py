@@ -59,7 +59,7 @@ def _record(
     from nudger import people
     from nudger.when import parse_at
 
-    who_it_was = people.find([p for p in run.settings.people if p.tracked], person)
+    who_it_was = people.find([p for p in run.query_settings.people if p.tracked], person)
     moment = run.now if at is None else parse_at(at, run.now, run.zone)
     if moment > run.now + FUTURE_TOLERANCE:
         raise UsageError(

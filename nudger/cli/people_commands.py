@@ -50,7 +50,7 @@ def people_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the people you track."""
-    shown = [p for p in session(ctx).settings.people if show_all or p.tracked]
+    shown = [p for p in session(ctx).query_settings.people if show_all or p.tracked]
     if json_output:
         print_json([{**p.model_dump(mode="json"), "tracked": p.tracked} for p in shown])
         return

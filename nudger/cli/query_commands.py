@@ -34,7 +34,7 @@ def _window(run: Session, since: str | None, until: str | None) -> tuple[datetim
 
     end = run.now if until is None else parse_until(until, run.now, run.zone)
     start = (
-        end - run.settings.balance.window
+        end - run.query_settings.balance.window
         if since is None
         else parse_since(since, run.now, run.zone)
     )
@@ -64,7 +64,7 @@ def balance(
 
     run = session(ctx)
     start, end = _window(run, since, until)
-    settings = run.settings
+    settings = run.query_settings
     with run.store_for_reading() as store:
         chosen: list[tuple[str, str | None, bool]]
         if person is None:
@@ -105,12 +105,12 @@ def _resolve(run: Session, name: str, logged: list[str]) -> tuple[str, str | Non
     from nudger.errors import UnknownPersonError
 
     try:
-        found = people.find(run.settings.people, name)
+        found = people.find(run.query_settings.people, name)
     except UnknownPersonError:
         match = next((n for n in logged if n.casefold() == name.casefold()), None)
         if match is None:
             raise people.unknown_person(
-                name, [p.name for p in run.settings.people] + logged
+                name, [p.name for p in run.query_settings.people] + logged
             ) from None
         return match, None, False
     return found.name, found.kind, found.tracked
