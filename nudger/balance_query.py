@@ -15,7 +15,7 @@ from nudger.balance import (
     summarize,
 )
 from nudger.model import Who
-from nudger.settings import Balance
+from nudger.settings_core import Balance
 
 
 def balance_of(

@@ -16,15 +16,18 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from nudger import paths
 from nudger.errors import ConfigError
-from nudger.settings import CALENDAR_TYPES, QuerySettings, Settings
+from nudger.settings_core import SECTION_NAMES, QuerySettings
 
-SettingsT = TypeVar("SettingsT", Settings, QuerySettings)
+if TYPE_CHECKING:
+    from nudger.settings import Settings
+
+SettingsT = TypeVar("SettingsT", "Settings", QuerySettings)
 OVERRIDE_PREFIX = "NUDGER_"
 NOT_SETTINGS = frozenset({paths.CONFIG_ENV, paths.DATA_DIR_ENV})
 
@@ -52,12 +55,12 @@ def load_for_queries(explicit: Path | None = None) -> LoadedSettings[QuerySettin
     if override_variables(os.environ):
         full = validate(values, path, with_environment=True)
         return LoadedSettings(path, exists, QuerySettings.model_construct(**dict(full)))
-    unknown = [key for key in values if key not in Settings.model_fields]
+    unknown = [key for key in values if key not in SECTION_NAMES]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], list(Settings.model_fields), n=1)
+        close = difflib.get_close_matches(unknown[0], SECTION_NAMES, n=1)
         raise ConfigError(
             f"{path} is not valid:\n  {unknown[0]}: not a setting; valid tables: "
-            + ", ".join(Settings.model_fields)
+            + ", ".join(SECTION_NAMES)
             + (f" (did you mean {close[0]}?)" if close else ""),
         )
     try:
@@ -108,6 +111,8 @@ def validate(
     Edits validate without the environment: a variable set in this shell must neither make a
     bad file pass nor block a good change.
     """
+    from nudger.settings import Settings
+
     overrides = override_variables(os.environ) if with_environment else {}
     if overrides:
         from nudger import settings_environment  # pydantic-settings: only when it has work
@@ -157,6 +162,8 @@ def describe(
         elif problem["type"] == "missing":
             lines.append(f"  {where}: required{_described(problem['loc'])}")
         elif problem["type"] == "union_tag_not_found":
+            from nudger.settings import CALENDAR_TYPES
+
             lines.append(f"  {where}.type: required; one of {', '.join(CALENDAR_TYPES)}")
         elif isinstance(shown_value, Mapping):
             lines.append(f"  {where or 'the file'}: {message}")
@@ -219,6 +226,8 @@ def _field_at(loc: Sequence[str | int]) -> tuple[type[BaseModel], str] | None:
         parts.pop()
     if not parts:
         return None
+    from nudger.settings import Settings
+
     model: type[BaseModel] = Settings
     union: tuple[type[BaseModel], ...] = ()
     for part in parts[:-1]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nudger.errors import UnknownPersonError, UsageError
-from nudger.settings import Person, PersonKind
+from nudger.settings_core import Person, PersonKind
 
 
 def find(people: Sequence[Person], name: str) -> Person:

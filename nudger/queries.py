@@ -29,9 +29,12 @@ class Count:
 _DAY = 86400
 _SIDES = (Who.ME, Who.THEM, Who.UNKNOWN)
 _WHOLE_DAYS = (
-    "SELECT ?, kind, who, count FROM day_tally WHERE person_id = ? AND day >= ? AND day < ?"
+    "SELECT ?, kind, me, them, unknown FROM day_tally WHERE person_id = ? AND day >= ? AND day < ?"
 )
-_PARTIAL_DAY = "SELECT ?, kind, who, 1 FROM entry WHERE person_id = ? AND at >= ? AND at < ?"
+_PARTIAL_DAY = (
+    "SELECT ?, kind, who = 'me', who = 'them', who = 'unknown' FROM entry"
+    " WHERE person_id = ? AND at >= ? AND at < ?"
+)
 
 
 def from_timestamp(seconds: int) -> datetime:

@@ -1,150 +1,33 @@
 """The one typed schema for every setting nudger has.
 
-Every model forbids unknown keys (pydantic does not pass `extra="forbid"` down to nested models,
-so each section sets it), every field has a description that the error messages and the sample
-config lean on, and every default is written out in `config.example.toml`. Loading the file and
-the environment is `nudger.config_file`'s job; this module only says what is valid.
+The sections every command reads, and the value types, are in `nudger.settings_core`; the rest
+is here. Every default is written out in `config.example.toml`. Loading the file and the
+environment is `nudger.config_file`'s job; this module only says what is valid.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    model_validator,
+from pydantic import Field, model_validator
+
+from nudger.settings_core import (
+    WEEKDAYS,
+    Balance,
+    ClockTime,
+    Duration,
+    Me,
+    Name,
+    Person,
+    PersonKind,
+    Section,
+    WebUrl,
+    Weekday,
+    check_people,
+    require_unique,
 )
-
-from nudger.errors import UsageError
-from nudger.when import DURATION_FORMS, format_duration, parse_duration
-
-PersonKind = Literal["partner", "dating", "friend", "family"]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-EntryKindName = Literal["plan", "loose", "message", "call", "checkin", "gratitude"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SYSTEM_TIMEZONE = "system"
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-
-
-def _to_duration(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return parse_duration(value)
-        except UsageError:
-            raise ValueError(f"use {DURATION_FORMS}") from None
-    return value
-
-
-def _non_negative(value: timedelta) -> timedelta:
-    if value < timedelta(0):
-        raise ValueError("a duration cannot be negative")
-    return value
-
-
-def _to_clock(value: Any) -> Any:
-    if isinstance(value, str):
-        match = _CLOCK.fullmatch(value.strip())
-        if not match:
-            raise ValueError("use a 24-hour clock time such as 07:30 or 20:00")
-        return time(int(match[1]), int(match[2]))
-    return value
-
-
-def _email(value: str) -> str:
-    address = value.strip().lower()
-    if not _EMAIL.fullmatch(address):
-        raise ValueError("use an e-mail address such as alex@example.org")
-    return address
-
-
-def _timezone(value: str) -> str:
-    if value == SYSTEM_TIMEZONE:
-        return value
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f'use "{SYSTEM_TIMEZONE}" or an IANA time zone name such as Europe/Berlin'
-        ) from None
-    return value
-
-
-def _name(value: str) -> str:
-    name = " ".join(value.split())
-    if not name:
-        raise ValueError("a name cannot be empty")
-    return name
-
-
-def _web_url(value: str) -> str:
-    if not re.match(r"https?://[^/\s]+", value):
-        raise ValueError("use an http:// or https:// address")
-    return value
-
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(_to_duration),
-    AfterValidator(_non_negative),
-    PlainSerializer(format_duration, return_type=str),
-]
-ClockTime = Annotated[
-    time,
-    BeforeValidator(_to_clock),
-    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
-]
-Email = Annotated[str, AfterValidator(_email)]
-Name = Annotated[str, AfterValidator(_name)]
-WebUrl = Annotated[str, AfterValidator(_web_url)]
-Share = Annotated[float, Field(ge=0.5, le=1.0)]
-
-
-class Section(BaseModel):
-    """A table of the config file: unknown keys are errors, values are immutable once loaded.
-
-    Validators are built on first use (`defer_build`), so a command that reads a few sections
-    (see `QuerySettings`) does not pay for building the schema of all of them.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Me(Section):
-    name: Name = Field("me", description="how nudger addresses you")
-    emails: list[Email] = Field(
-        [], description="your addresses: an event organized from one of them is yours"
-    )
-    timezone: Annotated[str, AfterValidator(_timezone)] = Field(
-        SYSTEM_TIMEZONE,
-        description='"system" or an IANA time zone name such as Europe/Berlin',
-    )
-
-
-class Person(Section):
-    name: Name = Field(description="the name you use for them on the command line")
-    kind: PersonKind = Field("friend", description="partner, dating, friend or family")
-    emails: list[Email] = Field([], description="their addresses, matched in calendar invites")
-    aliases: list[Name] = Field(
-        [], description="other names for them, matched as words in event titles"
-    )
-    removed: date | None = Field(
-        None, description="set by `people remove`: no longer tracked, history kept"
-    )
-
-    @property
-    def tracked(self) -> bool:
-        return self.removed is None
 
 
 class CalendarBase(Section):
@@ -264,28 +147,6 @@ class Dates(Section):
     )
 
 
-class Balance(Section):
-    window: Duration = Field(timedelta(days=90), description="the span `balance` looks back over")
-    leaning: Share = Field(0.6, description="my share of initiations from which it leans (0.5-1)")
-    one_sided: Share = Field(0.75, description="my share from which it is one-sided (0.5-1)")
-    min_count: int = Field(
-        4, ge=1, description='fewer initiations than this give "not enough data"'
-    )
-    streak: int = Field(4, ge=2, description="starting this many in a row triggers an alert")
-    kinds: list[EntryKindName] = Field(
-        ["plan", "loose", "message", "call", "checkin"],
-        description="which logged kinds count as initiations",
-    )
-    trend_months: int = Field(6, ge=1, le=60, description="how many months the trend shows")
-    alerts: bool = Field(True, description="advise you when the balance tips or a streak runs")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Balance:
-        if self.leaning > self.one_sided:
-            raise ValueError("leaning must not exceed one_sided")
-        return self
-
-
 class Wait(Section):
     days: int = Field(14, ge=1, le=365, description="how long a ball-in-their-court wait lasts")
     hold_nudges: bool = Field(True, description="hold my initiation nudges for them meanwhile")
@@ -343,47 +204,5 @@ class Settings(Section):
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
         check_people(self.people)
-        _require_unique("calendars", [c.name for c in self.calendars])
-        return self
-
-
-def check_people(people: list[Person]) -> None:
-    """Names are unique, and every name and alias points to one person."""
-    _require_unique("people", [p.name for p in people])
-    owners: dict[str, str] = {}
-    for person in people:
-        for word in (person.name, *person.aliases):
-            owner = owners.setdefault(word.casefold(), person.name)
-            if owner != person.name:
-                raise ValueError(
-                    f"{word!r} names both {owner} and {person.name}; names and aliases "
-                    "must each point to one person"
-                )
-
-
-def _require_unique(table: str, names: list[str]) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name.casefold() in seen:
-            raise ValueError(f"two {table} share the name {name!r}; names must be unique")
-        seen.add(name.casefold())
-
-
-class QuerySettings(Section):
-    """The sections the query commands read (`balance`, `history`, `people list`).
-
-    Validating only these keeps those commands quick to start; the other tables are left to
-    the commands that use them (and to `config show`, `doctor` and the daemon), which validate
-    the whole file.
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-    me: Me = Field(default_factory=Me)
-    people: list[Person] = Field([], description="the people you track ([[people]] tables)")
-    balance: Balance = Field(default_factory=Balance)
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> QuerySettings:
-        check_people(self.people)
+        require_unique("calendars", [c.name for c in self.calendars])
         return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from nudger.settings import SYSTEM_TIMEZONE
+from nudger.settings_core import SYSTEM_TIMEZONE
 
 
 def user_zone(name: str) -> tzinfo:

@@ -22,7 +22,8 @@ from nudger.errors import EXIT_FAILURE, NudgerError
 
 if TYPE_CHECKING:
     from nudger.config_file import LoadedSettings
-    from nudger.settings import QuerySettings, Settings
+    from nudger.settings import Settings
+    from nudger.settings_core import QuerySettings
     from nudger.store import Store
 
 EXIT_INTERRUPTED = 130

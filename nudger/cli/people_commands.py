@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, print_json, session
-from nudger.settings import PersonKind
+from nudger.settings_core import PersonKind
 
 people_app = typer.Typer(help="The people you track.", no_args_is_help=True)
 app.add_typer(people_app, name="people")

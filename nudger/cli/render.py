@@ -14,7 +14,7 @@ from rich.text import Text
 
 from nudger.balance import Month, PersonBalance, Sides
 from nudger.model import Entry, Who
-from nudger.settings import Person
+from nudger.settings_core import Person
 
 SPARK = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20

@@ -1,0 +1,77 @@
+"""Every test gets its own home, config and data folder, and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from nudger.cli import main
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one CLI invocation did."""
+
+    code: int
+    out: str
+    err: str
+
+
+RunCli = Callable[..., Run]
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh home with XDG folders inside it, and no NUDGER_* variable from the outside."""
+    for name in list(os.environ):
+        if name.upper().startswith("NUDGER_") or name.endswith("_COMPLETE"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("COLUMNS", "120")
+    yield home
+
+
+@pytest.fixture
+def config_path(home: Path) -> Path:
+    return home / ".config" / "nudger" / "config.toml"
+
+
+@pytest.fixture
+def log_path(home: Path) -> Path:
+    return home / ".local" / "share" / "nudger" / "log.sqlite3"
+
+
+@pytest.fixture
+def write_config(config_path: Path) -> Callable[[str], Path]:
+    """Write the default config file from a (dedented) TOML text."""
+
+    def write(text: str) -> Path:
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return config_path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run `nudger ARGS...` in this process through the console script's entry point."""
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
