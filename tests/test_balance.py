@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -77,7 +78,7 @@ def test_month_periods_follow_local_midnights_across_dst() -> None:
     assert periods[1][1] == datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
     assert periods[2][1] == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)  # summer time
     assert periods[2][2] == until  # the month in progress counts what has happened
-    assert all(end == following[1] for (_, _, end), following in zip(periods, periods[1:]))
+    assert all(end == following[1] for (_, _, end), following in itertools.pairwise(periods))
 
 
 def test_month_periods_cross_the_year() -> None:
