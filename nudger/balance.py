@@ -19,7 +19,7 @@ from nudger.when import local_midnight
 Verdict = Literal["balanced", "leaning", "one-sided", "not enough data"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sides:
     """A count split by side."""
 
@@ -42,7 +42,7 @@ class Sides:
         return {"me": self.me, "them": self.them, "unknown": self.unknown}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Thresholds:
     """The `[balance]` settings the verdict needs."""
 
@@ -51,7 +51,7 @@ class Thresholds:
     min_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Streak:
     """The current run: `who` made the last `count` initiations of known side."""
 
@@ -59,7 +59,7 @@ class Streak:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Month:
     """Initiations in one calendar month of the user's zone."""
 
@@ -71,7 +71,7 @@ class Month:
         return share_me(self.initiations)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PersonBalance:
     person: str
     kind: str | None

@@ -9,7 +9,6 @@ the file byte-for-byte as it was.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import re
 import typing
@@ -27,6 +26,7 @@ from tomlkit.items import AoT, Item, Table
 from nudger.config_file import models_in, parse_document, union_tag, validate
 from nudger.errors import ConfigError
 from nudger.settings import Settings
+from nudger.suggest import close_matches
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 Segment = str | int
@@ -110,7 +110,7 @@ def parse_key(key: str, document: dict[str, Any]) -> list[Segment]:
             raise ConfigError(f"{key} is not a setting: {done} holds a value, not a table")
         if part not in model.model_fields:
             fields = list(model.model_fields)
-            close = difflib.get_close_matches(part, fields, n=1)
+            close = close_matches(part, fields, n=1)
             raise ConfigError(
                 f"{key} is not a setting: {f'[{done}]' if done else 'the top level'} has "
                 + ", ".join(fields),
@@ -184,7 +184,7 @@ def _index(items: Sequence[Any], segment: Segment) -> int:
     for index, name in enumerate(names):
         if name.casefold() == str(segment).casefold():
             return index
-    close = difflib.get_close_matches(str(segment), names, n=3)
+    close = close_matches(str(segment), names, n=3)
     raise ConfigError(
         f"no entry named {segment!r}",
         hint=f"did you mean {', '.join(close)}?"

@@ -7,7 +7,6 @@ valid, one problem a line, as a `ConfigError` (exit code 2). Writing the file is
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from nudger import paths
 from nudger.errors import ConfigError
 from nudger.settings_core import SECTION_NAMES, QuerySettings
+from nudger.suggest import close_matches
 
 if TYPE_CHECKING:
     from nudger.settings import Settings
@@ -57,7 +57,7 @@ def load_for_queries(explicit: Path | None = None) -> LoadedSettings[QuerySettin
         return LoadedSettings(path, exists, QuerySettings.model_construct(**dict(full)))
     unknown = [key for key in values if key not in SECTION_NAMES]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], SECTION_NAMES, n=1)
+        close = close_matches(unknown[0], SECTION_NAMES, n=1)
         raise ConfigError(
             f"{path} is not valid:\n  {unknown[0]}: not a setting; valid tables: "
             + ", ".join(SECTION_NAMES)
@@ -96,7 +96,7 @@ def parse_document(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_describe_syntax_error(str(error), path)) from error
+        raise ConfigError(_describe_syntax_error(str(error), text, path)) from error
 
 
 def validate(
@@ -174,12 +174,15 @@ def describe(
     return lines
 
 
-def _describe_syntax_error(message: str, path: Path) -> str:
+def _describe_syntax_error(message: str, text: str, path: Path) -> str:
     found = re.search(r"\(at line (\d+), column (\d+)\)", message)
     reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
     if found:
-        return f"{path}, line {found[1]}, column {found[2]}: {reason} (TOML syntax)"
-    return f"{path}: {reason} (TOML syntax)"
+        line, column = found[1], found[2]
+    else:  # "at end of document": something was left open
+        lines = text.split("\n")
+        line, column = str(len(lines)), str(len(lines[-1]) + 1)
+    return f"{path}, line {line}, column {column}: {reason} (TOML syntax)"
 
 
 def _visible_location(loc: Sequence[str | int], values: Mapping[str, Any]) -> list[str | int]:
@@ -271,7 +274,7 @@ def _valid_keys(loc: Sequence[str | int]) -> str:
     if found is None:
         return "remove it"
     valid = list(found[0].model_fields)
-    close = difflib.get_close_matches(found[1], valid, n=1)
+    close = close_matches(found[1], valid, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"valid keys here: {', '.join(valid)}{hint}"
 

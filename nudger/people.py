@@ -6,14 +6,14 @@ someone marks them `removed` and keeps them in the file, so their history stays 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from nudger.errors import UnknownPersonError, UsageError
-from nudger.settings_core import Person, PersonKind
+from nudger.settings_core import Person, PersonKind, normalize_email
+from nudger.suggest import close_matches
 
 
 def find(people: Sequence[Person], name: str) -> Person:
@@ -29,7 +29,7 @@ def find(people: Sequence[Person], name: str) -> Person:
 
 
 def unknown_person(name: str, known: Sequence[str]) -> UnknownPersonError:
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    close = close_matches(name, known, n=3, cutoff=0.5)
     if not close:
         close = [k for k in known if k.casefold().startswith(name.casefold()[:2])][:3]
     if close:
@@ -53,6 +53,7 @@ def add(
     from nudger import config_edit
 
     back = False
+    emails = [normalize_email(email) for email in emails]
 
     def change(document: Any) -> None:
         nonlocal back

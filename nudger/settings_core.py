@@ -61,8 +61,13 @@ def _to_clock(value: Any) -> Any:
     return value
 
 
+def normalize_email(value: str) -> str:
+    """Addresses compare case-insensitively; the schema and `people add` both store them so."""
+    return value.strip().lower()
+
+
 def _email(value: str) -> str:
-    address = value.strip().lower()
+    address = normalize_email(value)
     if not _EMAIL.fullmatch(address):
         raise ValueError("use an e-mail address such as alex@example.org")
     return address

@@ -8,7 +8,6 @@ than silently ignored, as a typo in the file would be.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from nudger.config_file import OVERRIDE_PREFIX as PREFIX
 from nudger.errors import ConfigError
 from nudger.settings import Settings
+from nudger.suggest import close_matches
 
 DELIMITER = "__"
 
@@ -52,7 +52,7 @@ def check_names(variables: Mapping[str, str]) -> None:
             fields = model.model_fields
             if part not in fields:
                 valid = [PREFIX + DELIMITER.join([*path[:depth], f]).upper() for f in fields]
-                close = difflib.get_close_matches(name, valid, n=1)
+                close = close_matches(name, valid, n=1)
                 raise ConfigError(
                     f"the environment variable {name} names no setting",
                     hint=f"did you mean {close[0]}?"

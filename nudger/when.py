@@ -19,11 +19,12 @@ _FIXED_UNITS: dict[str, timedelta] = {
     "d": timedelta(days=1),
     "w": timedelta(weeks=1),
 }
-_DURATION_PART = re.compile(r"(\d+)\s*(min|[smhdw])", re.IGNORECASE)
-_DURATION = re.compile(r"(?:\s*\d+\s*(?:min|[smhdw])\s*)+", re.IGNORECASE)
-_RELATIVE_SINCE = re.compile(r"(\d+)\s*(mo|y|[hdw])", re.IGNORECASE)
-_RELATIVE_AT = re.compile(r"-\s*(\d+)\s*(min|[mhdw])|(\d+)\s*(min|[mhdw])\s+ago", re.IGNORECASE)
-_CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# Patterns stay text: `re` compiles (and caches) the ones a command uses, not all at start-up.
+_DURATION_PART = r"(?i)(\d+)\s*(min|[smhdw])"
+_DURATION = r"(?i)(?:\s*\d+\s*(?:min|[smhdw])\s*)+"
+_RELATIVE_SINCE = r"(?i)(\d+)\s*(mo|y|[hdw])"
+_RELATIVE_AT = r"(?i)-\s*(\d+)\s*(min|[mhdw])|(\d+)\s*(min|[mhdw])\s+ago"
+_CLOCK_TIME = r"([01]?\d|2[0-3]):([0-5]\d)"
 _WEEK_SECONDS = 7 * 86400
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
@@ -41,10 +42,10 @@ AT_FORMS = (
 
 def parse_duration(text: str) -> timedelta:
     """A fixed-length duration such as `90d`, `2h` or `1h30m` (used by settings)."""
-    if not _DURATION.fullmatch(text):
+    if not re.fullmatch(_DURATION, text):
         raise UsageError(f"{text!r} is not a duration; use {DURATION_FORMS}")
     return sum(
-        (int(n) * _FIXED_UNITS[unit.lower()] for n, unit in _DURATION_PART.findall(text)),
+        (int(n) * _FIXED_UNITS[unit.lower()] for n, unit in re.findall(_DURATION_PART, text)),
         timedelta(),
     )
 
@@ -79,7 +80,7 @@ def months_back(instant: datetime, months: int, zone: tzinfo) -> datetime:
 def parse_since(text: str, now: datetime, zone: tzinfo) -> datetime:
     """The start of a query window: a span back from `now` or a date (from its local midnight)."""
     value = text.strip()
-    relative = _RELATIVE_SINCE.fullmatch(value)
+    relative = re.fullmatch(_RELATIVE_SINCE, value)
     if relative:
         count, unit = int(relative[1]), relative[2].lower()
         if unit == "mo":
@@ -115,19 +116,19 @@ def parse_at(text: str, now: datetime, zone: tzinfo) -> datetime:
     value = " ".join(text.strip().lower().split())
     if value == "now":
         return now
-    relative = _RELATIVE_AT.fullmatch(value)
+    relative = re.fullmatch(_RELATIVE_AT, value)
     if relative:
         count = int(relative[1] or relative[3])
         unit = (relative[2] or relative[4]).lower()
         return now - count * _FIXED_UNITS[unit]
     day_word, _, clock = value.partition(" ")
-    if day_word in _DAY_WORDS or _CLOCK_TIME.fullmatch(day_word):
-        if _CLOCK_TIME.fullmatch(day_word):
+    if day_word in _DAY_WORDS or re.fullmatch(_CLOCK_TIME, day_word):
+        if re.fullmatch(_CLOCK_TIME, day_word):
             day_word, clock = "today", day_word
         local_day = now.astimezone(zone).date() + timedelta(days=_DAY_WORDS[day_word])
         if not clock:
             return local_midnight(local_day, zone)
-        match = _CLOCK_TIME.fullmatch(clock)
+        match = re.fullmatch(_CLOCK_TIME, clock)
         if match:
             wall = datetime.combine(local_day, time(int(match[1]), int(match[2])))
             return _localize(wall, zone)
