@@ -60,6 +60,12 @@ def set_value(path: Path, key: str, raw: str) -> Change:
     original = parse_document(path.read_text(encoding="utf-8"), path) if path.exists() else {}
     segments = parse_key(key, original)
     old = value_at(validate(original, path).model_dump(mode="json"), segments)
+    if isinstance(old, dict):
+        example = next(iter(old), "KEY")
+        raise ConfigError(
+            f"{key} is a table; set one of its keys, such as {key}.{example}",
+            hint=f"its keys: {', '.join(old)}",
+        )
     old_was_default = value_at(original, segments) is None
     value = parse_value(raw)
 

@@ -8,6 +8,7 @@ Nothing here formats or decides; `nudger.balance` and the CLI do that.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,15 @@ _PARTIAL_DAY = (
 )
 
 
+def bound(moment: datetime) -> int:
+    """A window edge in the log's whole seconds.
+
+    Entries keep the second they happened in (rounded down), so an edge rounds up: an entry
+    logged at 12:00:00.7 is inside a window that ends at 12:00:00.9, as it happened before it.
+    """
+    return math.ceil(moment.timestamp())
+
+
 def from_timestamp(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
@@ -64,7 +74,7 @@ def counts(
     branches: list[str] = []
     parameters: list[int] = []
     for number, (since, until) in enumerate(windows):
-        start, end = to_timestamp(since), to_timestamp(until)
+        start, end = bound(since), bound(until)
         first_day, last_day = -(-start // _DAY), end // _DAY
         if first_day >= last_day:  # no whole day inside: count the entries themselves
             first_day = last_day = 0
@@ -107,7 +117,7 @@ def initiations_after(
         SELECT count(*) FROM entry
         WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = ?
         """,  # noqa: S608 - only placeholders are interpolated
-        (person, floor, to_timestamp(until), *kinds, who.value),
+        (person, floor, bound(until), *kinds, who.value),
     ).fetchone()
     return int(row[0])
 
@@ -122,7 +132,7 @@ def last_initiation(
         SELECT max(at) FROM entry
         WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ?
         """,  # noqa: S608 - only placeholders are interpolated
-        (person, to_timestamp(until), *kinds, who.value),
+        (person, bound(until), *kinds, who.value),
     ).fetchone()
     return None if row[0] is None else from_timestamp(int(row[0]))
 
@@ -147,10 +157,10 @@ def entries(
         parameters.extend(kinds)
     if since is not None:
         where.append("entry.at >= ?")
-        parameters.append(to_timestamp(since))
+        parameters.append(bound(since))
     if until is not None:
         where.append("entry.at < ?")
-        parameters.append(to_timestamp(until))
+        parameters.append(bound(until))
     condition = f"WHERE {' AND '.join(where)}" if where else ""
     newest = f"ORDER BY entry.at DESC, entry.id DESC LIMIT {int(limit)}" if limit else ""
     rows = db.execute(

@@ -9,6 +9,7 @@ a writer waits for the lock (up to the busy timeout) instead of failing with "da
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
@@ -167,9 +168,10 @@ class Store:
 
 
 def to_timestamp(moment: datetime) -> int:
+    """The whole second `moment` falls in (the log keeps seconds)."""
     if moment.tzinfo is None:
         raise ValueError("the log stores tz-aware times only")
-    return int(moment.timestamp())
+    return math.floor(moment.timestamp())
 
 
 def _connect(target: str) -> sqlite3.Connection:

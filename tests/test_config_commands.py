@@ -99,6 +99,8 @@ def test_a_rejected_set_leaves_the_file_byte_for_byte(
         ("balance.one_sided", "2", "less than or equal to 1"),
         ("people.Bob.kind", "friend", "no entry named 'Bob'"),
         ("people", "[]", "list of tables"),
+        ("people.Alex", '"21:00"', "people.Alex is a table; set one of its keys"),
+        ("checkin", "true", "checkin is a table"),
         ("me.name.first", "x", "holds a value, not a table"),
         ("me..name", "x", "not a setting key"),
     ]:

@@ -76,7 +76,7 @@ class Session:
     def now(self) -> datetime:
         """One instant for the whole run, so every part of a command agrees on it."""
         if self._now is None:
-            self._now = clock.now().replace(microsecond=0)  # the log keeps whole seconds
+            self._now = clock.now()
         return self._now
 
     def store(self) -> Store:
