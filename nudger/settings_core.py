@@ -37,13 +37,14 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
-def _to_duration(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return parse_duration(value)
-        except UsageError:
-            raise ValueError(f"use {DURATION_FORMS}") from None
-    return value
+def _to_duration(value: Any) -> timedelta:
+    """ "90d", "1h30m"; a bare number is refused rather than guessed to be seconds."""
+    if isinstance(value, timedelta):
+        return value
+    try:
+        return parse_duration(value) if isinstance(value, str) else parse_duration("")
+    except UsageError:
+        raise ValueError(f"use {DURATION_FORMS}") from None
 
 
 def _non_negative(value: timedelta) -> timedelta:
@@ -52,13 +53,15 @@ def _non_negative(value: timedelta) -> timedelta:
     return value
 
 
-def _to_clock(value: Any) -> Any:
-    if isinstance(value, str):
-        match = _CLOCK.fullmatch(value.strip())
-        if not match:
-            raise ValueError("use a 24-hour clock time such as 07:30 or 20:00")
-        return time(int(match[1]), int(match[2]))
-    return value
+def _to_clock(value: Any) -> time:
+    """ "20:30", or a TOML local time (20:30:00); nothing pydantic would also accept, such as a
+    number of seconds or a time with an offset, which means nothing as a local time of day."""
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("use a 24-hour clock time such as 07:30 or 20:00")
+    return time(int(match[1]), int(match[2]))
 
 
 def normalize_email(value: str) -> str:

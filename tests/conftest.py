@@ -9,8 +9,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from nudger.cli import main
+
+# Property tests explore new inputs on every local run; CI replays a fixed set so that a red run
+# is reproducible (`--hypothesis-profile=deep` explores much further, for a session of fuzzing).
+for _name, _examples, _fixed in (("dev", 150, False), ("ci", 150, True), ("deep", 5000, False)):
+    hypothesis_settings.register_profile(
+        _name,
+        max_examples=_examples,
+        derandomize=_fixed,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from nudger.settings import Settings
@@ -92,12 +92,6 @@ def clean(result: Any) -> None:
         assert result.err.startswith(("nudger: ", "Usage: nudger")), result.err
 
 
-FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-
-@FUZZ
 @given(document=documents())
 def test_any_document_loads_or_is_refused_cleanly(
     cli: RunCli, write_config: Callable[[str], Path], document: dict[str, Any]
@@ -114,7 +108,6 @@ def test_any_document_loads_or_is_refused_cleanly(
         clean(cli(*command))
 
 
-@FUZZ
 @given(text=st.text(max_size=80))
 def test_any_text_loads_or_is_refused_cleanly(
     cli: RunCli, write_config: Callable[[str], Path], text: str
@@ -180,7 +173,6 @@ RAW_VALUES = st.one_of(
 )
 
 
-@FUZZ
 @given(key=KEYS, value=RAW_VALUES)
 def test_config_set_either_writes_a_valid_file_or_changes_nothing(
     cli: RunCli, write_config: Callable[[str], Path], key: str, value: str
