@@ -117,6 +117,9 @@ def test_a_typo_inside_a_list_entry_is_an_error(tmp_path: Path) -> None:
             "dates.lead_times[1] = 'soon': use a number and a unit",
         ),
         ('[sync]\ninterval = "-5m"', "sync.interval = '-5m': use a number and a unit"),
+        ("[sync]\ninterval = 90", "sync.interval = 90: use a number and a unit"),
+        ("[gratitude]\nearliest = 0.8", "gratitude.earliest = 0.8: use a 24-hour clock time"),
+        ("[checkin]\ntime = 1979-05-27T07:32:00Z", "checkin.time = datetime.datetime(1979"),
         (
             '[[people]]\nname = "Alex"\nemails = ["nope"]',
             "people[0].emails[0] = 'nope': use an e-mail",
