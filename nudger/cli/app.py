@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -29,55 +29,46 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130
 
 
-@dataclass
 class Session:
     """What one run of the CLI shares between its parts; everything is loaded on first use."""
 
-    config_option: Path | None = None
-    verbose: bool = False
-    _loaded: LoadedSettings[Settings] | None = field(default=None, repr=False)
-    _queried: LoadedSettings[QuerySettings] | None = field(default=None, repr=False)
-    _now: datetime | None = field(default=None, repr=False)
+    def __init__(self, config_option: Path | None = None, verbose: bool = False) -> None:
+        self.config_option = config_option
+        self.verbose = verbose
 
-    @property
+    @cached_property
     def loaded(self) -> LoadedSettings[Settings]:
-        if self._loaded is None:
-            from nudger import config_file
+        from nudger import config_file
 
-            self._loaded = config_file.load(self.config_option)
-        return self._loaded
+        return config_file.load(self.config_option)
 
     @property
     def settings(self) -> Settings:
         """Every setting, the whole file validated."""
         return self.loaded.settings
 
-    @property
+    @cached_property
     def query_settings(self) -> QuerySettings:
         """The sections query commands read, validated alone so they start quickly."""
-        if self._queried is None:
-            from nudger import config_file
+        from nudger import config_file
 
-            self._queried = config_file.load_for_queries(self.config_option)
-        return self._queried.settings
+        return config_file.load_for_queries(self.config_option).settings
 
     @property
     def config_path(self) -> Path:
         return paths.config_path(self.config_option)[0]
 
-    @property
+    @cached_property
     def zone(self) -> tzinfo:
         from nudger.timezone import user_zone
 
-        me = self._loaded.settings.me if self._loaded else self.query_settings.me
+        me = self.loaded.settings.me if "loaded" in vars(self) else self.query_settings.me
         return user_zone(me.timezone)
 
-    @property
+    @cached_property
     def now(self) -> datetime:
         """One instant for the whole run, so every part of a command agrees on it."""
-        if self._now is None:
-            self._now = clock.now()
-        return self._now
+        return clock.now()
 
     def store(self) -> Store:
         from nudger.store import Store

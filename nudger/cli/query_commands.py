@@ -151,15 +151,18 @@ def history(
         if person is not None:
             name, _, _ = _resolve(run, person, queries.logged_people(store.db))
             person_id = queries.person_id(store.db, name)
-            if person_id is None:  # tracked, but nothing logged yet
-                person_id = -1
-        shown = queries.entries(
-            store.db,
-            person=person_id,
-            kinds=kinds,
-            since=start,
-            until=end,
-            limit=limit if limit or json_output else 50,
+        nothing_logged = person is not None and person_id is None  # tracked, no entries yet
+        shown = (
+            []
+            if nothing_logged
+            else queries.entries(
+                store.db,
+                person=person_id,
+                kinds=kinds,
+                since=start,
+                until=end,
+                limit=limit if limit or json_output else 50,
+            )
         )
     if json_output:
         print_json([entry.to_json() for entry in shown])
