@@ -199,7 +199,7 @@ def summarize(
             cancellations = cancellations.plus(who, count)
         elif entry_kind == Kind.DECLINED:
             declines = declines.plus(who, count)
-        elif entry_kind == Kind.MISSED:
+        elif entry_kind in (Kind.MISSED, Kind.LOOSE_EXPIRED):
             missed += count
     trend = []
     for label, month_counts in months:

@@ -100,4 +100,35 @@ def m001_people_and_entries(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_people_and_entries,)
+def m002_calendar_state(db: sqlite3.Connection) -> None:
+    # What each source last showed, so a sync can tell what changed: not facts (those are
+    # entries) but the calendar's current shape. Only resources involving tracked people are
+    # kept; `fingerprint` records the people and window they were chosen by, so a change there
+    # makes the next sync read the source whole.
+    db.execute(
+        """
+        CREATE TABLE source_state (
+            source TEXT PRIMARY KEY,
+            cursor TEXT,
+            fingerprint TEXT,
+            last_attempt INTEGER,
+            last_success INTEGER,
+            outcome TEXT,
+            message TEXT,
+            failures INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE resource_state (
+            source TEXT NOT NULL,
+            resource TEXT NOT NULL,
+            instances TEXT NOT NULL CHECK (json_valid(instances)),
+            PRIMARY KEY (source, resource)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_people_and_entries, m002_calendar_state)

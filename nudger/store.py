@@ -103,12 +103,12 @@ class Store:
     def append(self, entry: NewEntry, *, now: datetime) -> int | None:
         """Append one fact; returns its id, or None when its key was already logged."""
         with self.transaction():
-            return self._insert(entry, now)
+            return self.insert(entry, now)
 
     def append_many(self, entries: Iterable[NewEntry], *, now: datetime) -> int:
         """Append facts in one transaction (all or none); returns how many were new."""
         with self.transaction():
-            return sum(self._insert(entry, now) is not None for entry in entries)
+            return sum(self.insert(entry, now) is not None for entry in entries)
 
     def person_id(self, name: str) -> int:
         """The id of a person in the log, added on first use (names match case-insensitively)."""
@@ -128,7 +128,8 @@ class Store:
     def schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
-    def _insert(self, entry: NewEntry, now: datetime) -> int | None:
+    def insert(self, entry: NewEntry, now: datetime) -> int | None:
+        """Append one fact inside a transaction the caller holds (see `transaction`)."""
         person_id = self.person_id(entry.person) if entry.person is not None else None
         cursor = self.db.execute(
             """

@@ -23,6 +23,9 @@ COMMAND_MODULES = {
     "log": "log_commands",
     "balance": "query_commands",
     "history": "query_commands",
+    "calendars": "calendar_commands",
+    "daemon": "calendar_commands",
+    "plans": "plan_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

@@ -1,0 +1,165 @@
+"""The `ics` source: one .ics file, a folder of them (the vdir layout of vdirsyncer and khal),
+or an http(s) URL serving one calendar. The embedded default: nothing to sign up for.
+
+A file or folder is read again only when a file changed (size or modification time), and a URL
+is fetched with the ETag / Last-Modified of the last answer, so an unchanged calendar costs a
+`stat` per file or one 304. Whatever is read is read whole (`complete=True`): a master and its
+overrides may sit in different files of a vdir, so series are grouped by UID across the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from integrations.calendars import ical
+from nudger.events import Changes, Resource, SourceError, Window
+from nudger.settings import IcsCalendar
+
+
+def create(config: IcsCalendar, *, timeout: float, data_dir: Path) -> IcsSource:
+    del data_dir  # nothing to keep: the cursor is all the state this source needs
+    return IcsSource(config, timeout=timeout)
+
+
+class IcsSource:
+    def __init__(self, config: IcsCalendar, *, timeout: float) -> None:
+        self.name = config.name
+        self.config = config
+        self.timeout = timeout
+
+    def sync(self, cursor: str | None, window: Window) -> Changes:
+        if self.config.url is not None:
+            return self._sync_url(self.config.url, cursor, window)
+        assert self.config.path is not None  # the settings require one of path or url
+        return self._sync_path(self.config.path.expanduser(), cursor, window)
+
+    def describe(self) -> Sequence[str]:
+        if self.config.url is not None:
+            text, _ = self._fetch(self.config.url, {})
+            parsed = ical.parse([(self.config.url, text or b"")])
+            return [f"{self.config.url}: {len(parsed.components)} events"]
+        path = self.config.path.expanduser() if self.config.path else Path()
+        files = _files(path)
+        parsed = ical.parse((str(f), f.read_bytes()) for f in files)
+        lines = [f"{path}: {len(files)} .ics files, {len(parsed.components)} events"]
+        return lines + [f"  skipped: {problem}" for problem in parsed.problems[:10]]
+
+    def _sync_path(self, path: Path, cursor: str | None, window: Window) -> Changes:
+        files = _files(path)
+        fingerprint = _fingerprint(files, window)
+        if cursor == fingerprint:
+            return Changes(changed=(), cursor=cursor, complete=False)
+        texts = []
+        problems = []
+        for file in files:
+            try:
+                texts.append((str(file), file.read_bytes()))
+            except OSError as error:
+                problems.append(f"{file}: cannot be read ({error.strerror})")
+        return self._changes(texts, window, fingerprint, _calendar_name(path), problems)
+
+    def _sync_url(self, url: str, cursor: str | None, window: Window) -> Changes:
+        previous = json.loads(cursor) if cursor else {}
+        if previous.get("window") != _window_key(window):
+            previous = {}  # a new window needs the whole calendar again, not a 304
+        text, headers = self._fetch(url, previous)
+        if text is None:
+            return Changes(changed=(), cursor=cursor, complete=False)
+        state = json.dumps({**headers, "window": _window_key(window)})
+        return self._changes([(url, text)], window, state, url, [])
+
+    def _changes(
+        self,
+        texts: list[tuple[str, bytes]],
+        window: Window,
+        cursor: str,
+        calendar: str,
+        problems: list[str],
+    ) -> Changes:
+        parsed = ical.parse(texts)
+        found, skipped = ical.instances(parsed, window, source=self.name, calendar=calendar)
+        return Changes(
+            changed=tuple(Resource(uid, instances) for uid, instances in found.items()),
+            cursor=cursor,
+            complete=True,
+            problems=tuple(problems + skipped),
+        )
+
+    def _fetch(self, url: str, previous: dict[str, str]) -> tuple[bytes | None, dict[str, str]]:
+        """The calendar at `url`, or None when the server says it has not changed."""
+        request = urllib.request.Request(url, headers={"User-Agent": "nudger"})  # noqa: S310
+        if previous.get("etag"):
+            request.add_header("If-None-Match", previous["etag"])
+        if previous.get("last_modified"):
+            request.add_header("If-Modified-Since", previous["last_modified"])
+        context = ssl.create_default_context()
+        if not self.config.verify_tls:  # the user turned checking off for this calendar
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        host = urllib.parse.urlparse(url).netloc
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=context) as answer:  # noqa: S310
+                body = answer.read()
+                headers = {
+                    key: value
+                    for key, value in (
+                        ("etag", answer.headers.get("ETag")),
+                        ("last_modified", answer.headers.get("Last-Modified")),
+                    )
+                    if value
+                }
+                return body, headers
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return None, previous
+            retry = error.code >= 500 or error.code == 429
+            raise SourceError(
+                f"{host} answered {error.code} {error.reason} for the calendar", retry=retry
+            ) from None
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise SourceError(f"cannot reach {host}: {reason}", retry=True) from None
+
+
+def _files(path: Path) -> list[Path]:
+    """The .ics files of a file, a vdir collection or a folder of collections."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise SourceError(
+            f"{path} does not exist",
+            retry=True,
+            remedy="create it, or fix the path with: nudger config set calendars.NAME.path ...",
+        )
+    return sorted(file for file in path.rglob("*.ics") if file.is_file())
+
+
+def _fingerprint(files: Sequence[Path], window: Window) -> str:
+    """Changes when a file is added, removed or rewritten, or the window moves to a new day."""
+    digest = hashlib.sha256(_window_key(window).encode())
+    for file in files:
+        try:
+            status = file.stat()
+        except OSError:
+            continue
+        digest.update(f"{file}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _window_key(window: Window) -> str:
+    return f"{window.start.date()}..{window.end.date()}"
+
+
+def _calendar_name(path: Path) -> str:
+    """A vdir collection may carry its display name in a `displayname` file."""
+    label = path / "displayname"
+    if label.is_file():
+        return label.read_text(encoding="utf-8", errors="replace").strip() or path.name
+    return path.name

@@ -1,0 +1,255 @@
+"""`nudger calendars add|list|remove|test`, `nudger daemon --once` and `nudger plans`."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from nudger import paths
+from nudger.cli.app import Session, app, print_json, session
+from nudger.errors import EXIT_FAILURE, NudgerError, UsageError
+
+if TYPE_CHECKING:
+    from nudger.events import CalendarSource
+
+calendars_app = typer.Typer(help="The calendars nudger reads plans from.", no_args_is_help=True)
+app.add_typer(calendars_app, name="calendars")
+
+
+def source_factories(
+    run: Session,
+) -> list[tuple[str, Callable[[], CalendarSource]]]:
+    """Each enabled calendar's name and a function creating its source (imported only then)."""
+    from nudger import adapters
+    from nudger.events import SourceError
+
+    settings = run.settings
+    timeout = settings.sync.timeout.total_seconds()
+
+    def factory(config: Any) -> Callable[[], CalendarSource]:
+        def make() -> CalendarSource:
+            try:
+                create = adapters.load(adapters.CALENDARS, config.type)
+                source: CalendarSource = create(config, timeout=timeout, data_dir=paths.data_dir())  # type: ignore[operator]
+            except NudgerError as error:
+                raise SourceError(error.message, retry=False, remedy=error.hint) from error
+            return source
+
+        return make
+
+    return [(config.name, factory(config)) for config in settings.calendars if config.enabled]
+
+
+@calendars_app.command(
+    "add",
+    epilog="Examples: nudger calendars add home --type ics --path ~/calendars/home · "
+    "nudger calendars add work --type caldav --url https://dav.example.org/ --username sam "
+    "--password-command 'pass show dav'",
+)
+def calendars_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A short name for the source.")],
+    kind: Annotated[
+        Literal["ics", "caldav", "google"],
+        typer.Option("--type", "-t", help="ics, caldav or google."),
+    ],
+    path: Annotated[
+        Path | None, typer.Option(help="ics: an .ics file or a folder of them.")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="ics: an .ics address; caldav: the server.")
+    ] = None,
+    username: Annotated[str, typer.Option(help="caldav: the account name.")] = "",
+    password_command: Annotated[
+        str | None,
+        typer.Option(help="caldav: a command printing the password, e.g. 'pass show dav'."),
+    ] = None,
+    password_env: Annotated[
+        str, typer.Option(help="caldav: a variable holding the password.")
+    ] = "",
+    calendar: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--calendar", help="caldav: a calendar name; google: a calendar id (repeatable)."
+        ),
+    ] = None,
+    client_secrets: Annotated[
+        Path | None, typer.Option(help="google: the OAuth client file you downloaded.")
+    ] = None,
+) -> None:
+    """Add a calendar source (checked before it is written)."""
+    from nudger import config_edit
+
+    table: dict[str, Any] = {"name": name, "type": kind}
+    if kind == "ics":
+        if path is not None:
+            table["path"] = str(path.expanduser().resolve())
+        if url is not None:
+            table["url"] = url
+    elif kind == "caldav":
+        table |= {"url": url or "", "username": username}
+        if password_command:
+            table["password_command"] = shlex.split(password_command)
+        if password_env:
+            table["password_env"] = password_env
+        if calendar:
+            table["calendars"] = calendar
+    else:
+        if calendar:
+            table["calendar_ids"] = calendar
+        if client_secrets is not None:
+            table["client_secrets"] = str(client_secrets.expanduser().resolve())
+
+    def change(document: Any) -> None:
+        import tomlkit
+
+        entries = document.setdefault("calendars", tomlkit.aot())
+        if any(str(e.get("name", "")).casefold() == name.casefold() for e in entries):
+            raise UsageError(f"a calendar named {name!r} exists", hint="pick another name")
+        entries.append(table)
+
+    config_edit.edit(session(ctx).config_path, change)
+    typer.echo(f"Added calendar {name} ({kind}). Check it with: nudger calendars test {name}")
+
+
+@calendars_app.command("list", epilog="Example: nudger calendars list --json")
+def calendars_list(
+    ctx: typer.Context,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the calendar sources and how their last sync went."""
+    from nudger.calendar_state import source_states
+
+    run = session(ctx)
+    with run.store_for_reading() as store:
+        states = source_states(store.db)
+    rows = []
+    for config in run.settings.calendars:
+        where = str(getattr(config, "path", None) or getattr(config, "url", None) or "")
+        if config.type == "google":
+            where = ", ".join(config.calendar_ids)
+        state = states.get(config.name)
+        rows.append(
+            {
+                "name": config.name,
+                "type": config.type,
+                "where": where,
+                "enabled": config.enabled,
+                "last_sync": None if state is None else state.to_json(),
+            }
+        )
+    if json_output:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No calendars yet. Add one: nudger calendars add NAME --type ics --path FOLDER")
+    for row in rows:
+        state = states.get(str(row["name"]))
+        status = "never synced" if state is None else state.describe(run.zone)
+        paused = "" if row["enabled"] else " (paused)"
+        typer.echo(f"{row['name']}  {row['type']}  {row['where']}{paused}\n    {status}")
+
+
+@calendars_app.command("remove", epilog="Example: nudger calendars remove work")
+def calendars_remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The source's name.")]
+) -> None:
+    """Stop reading a calendar. The facts it gave stay in the log."""
+    from nudger import config_edit
+    from nudger.calendar_state import forget_source
+
+    run = session(ctx)
+    names = [c.name for c in run.settings.calendars]
+    match = next((n for n in names if n.casefold() == name.casefold()), None)
+    if match is None:
+        raise UsageError(
+            f"no calendar named {name!r}", hint=f"calendars: {', '.join(names) or 'none'}"
+        )
+
+    def change(document: Any) -> None:
+        entries = document["calendars"]
+        index = next(i for i, e in enumerate(entries) if str(e.get("name")) == match)
+        del entries[index]
+
+    config_edit.edit(run.config_path, change)
+    with run.store() as store:
+        forget_source(store, match)
+    typer.echo(f"Removed calendar {match}; what it logged stays.")
+
+
+@calendars_app.command("test", epilog="Example: nudger calendars test work")
+def calendars_test(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="One source; default all.")] = None,
+) -> None:
+    """Connect to each calendar source and list what it finds, or say what is wrong."""
+    from nudger.events import SourceError
+
+    run = session(ctx)
+    factories = source_factories(run)
+    if name is not None:
+        factories = [(n, f) for n, f in factories if n.casefold() == name.casefold()]
+        if not factories:
+            raise UsageError(f"no enabled calendar named {name!r}")
+    failed = 0
+    for source_name, make in factories:
+        try:
+            lines = make().describe()
+        except SourceError as error:
+            failed += 1
+            typer.secho(f"✗ {source_name}: {error.message}", fg="red")
+            if error.remedy:
+                typer.echo(f"    {error.remedy}")
+            continue
+        typer.secho(f"✓ {source_name}", fg="green")
+        for line in lines:
+            typer.echo(f"    {line}")
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command(epilog="Example: nudger daemon --once")
+def daemon(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Sync every calendar, record what it shows, and exit.")
+    ] = False,
+) -> None:
+    """Sync the calendars into the log (with --once: one pass, then exit)."""
+    if not once:
+        raise UsageError(
+            "the long-running daemon is not available yet; run `nudger daemon --once` "
+            "(from a timer, for now)"
+        )
+    from nudger.sync import rules_from, sync_all, window_for
+
+    run = session(ctx)
+    settings = run.settings
+    factories = source_factories(run)
+    if not factories:
+        typer.echo(
+            "No calendars to sync. Add one: nudger calendars add NAME --type ics --path FOLDER"
+        )
+        return
+    with run.store() as store:
+        outcomes = sync_all(
+            store,
+            factories,
+            rules_from(settings),
+            window_for(settings, run.now, run.zone),
+            now=run.now,
+            loose_expire_after=settings.plans.loose_expire_after,
+        )
+    for outcome in outcomes:
+        mark = "✓" if outcome.ok else "✗"
+        typer.echo(f"{mark} {outcome.source}: {outcome.message}")
+        for problem in outcome.problems[:5]:
+            typer.echo(f"    skipped: {problem}", err=True)
+        if len(outcome.problems) > 5:
+            typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
+    if not any(outcome.ok for outcome in outcomes):
+        raise typer.Exit(EXIT_FAILURE)

@@ -1,0 +1,197 @@
+"""Syncing calendars into the log: ask each source for its changes, derive the facts, append them.
+
+One source at a time, each in its own transaction: the facts a change implies and the state it
+leaves are written together, so a crash leaves either both or neither and the next sync repeats
+exactly what was lost. A failing source is recorded (reason, failure count for the backoff) and
+the others go on. This module is the edge between the sources and the pure `nudger.detect`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from nudger import calendar_state, queries
+from nudger.detect import Rules, Tracked, involved, loose_facts, missed_facts, resource_facts
+from nudger.events import CalendarSource, Changes, EventInstance, SourceError, Window
+from nudger.model import Kind
+from nudger.settings import Settings
+from nudger.store import Store, to_timestamp
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one source's sync did."""
+
+    source: str
+    ok: bool
+    message: str
+    new_facts: int = 0
+    problems: tuple[str, ...] = ()
+    retry: bool = True
+
+
+def rules_from(settings: Settings) -> Rules:
+    return Rules(
+        me=frozenset(settings.me.emails),
+        people=tuple(
+            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
+            for person in settings.people
+            if person.tracked
+        ),
+        me_markers=tuple(settings.plans.me_markers),
+        them_markers=tuple(settings.plans.them_markers),
+        missed_after=settings.plans.missed_after,
+    )
+
+
+def window_for(settings: Settings, now: datetime, zone: object) -> Window:
+    from datetime import tzinfo
+
+    assert isinstance(zone, tzinfo)
+    return Window(now - settings.sync.past, now + settings.sync.future, zone)
+
+
+def sync_all(
+    store: Store,
+    sources: Sequence[tuple[str, Callable[[], CalendarSource]]],
+    rules: Rules,
+    window: Window,
+    *,
+    now: datetime,
+    loose_expire_after: timedelta = timedelta(days=21),
+) -> list[Outcome]:
+    """Sync every source (a factory that fails counts as that source failing), then decide
+    what became of cancelled and loose plans across all of them."""
+    outcomes = []
+    for name, make in sources:
+        try:
+            source = make()
+        except SourceError as error:
+            outcomes.append(_failed(store, name, error, now))
+            continue
+        outcomes.append(sync_source(store, name, source, rules, window, now=now))
+    with store.transaction():
+        facts = missed_facts(calendar_state.instances(store.db), rules, now=now)
+        facts += loose_facts(
+            queries.entries(
+                store.db, kinds=[Kind.LOOSE, Kind.LOOSE_SCHEDULED, Kind.LOOSE_EXPIRED, Kind.PLAN]
+            ),
+            expire_after=loose_expire_after,
+            now=now,
+        )
+        for fact in facts:
+            store.insert(fact, now)
+    return outcomes
+
+
+def sync_source(
+    store: Store,
+    name: str,
+    source: CalendarSource,
+    rules: Rules,
+    window: Window,
+    *,
+    now: datetime,
+) -> Outcome:
+    fingerprint = _fingerprint(rules)
+    row = store.db.execute(
+        "SELECT cursor, fingerprint FROM source_state WHERE source = ?", (name,)
+    ).fetchone()
+    cursor = row[0] if row and row[1] == fingerprint else None
+    try:
+        changes = source.sync(cursor, window)
+    except SourceError as error:
+        return _failed(store, name, error, now)
+    for problem in changes.problems:
+        log.warning("%s: %s", name, problem)
+    with store.transaction():
+        added = _apply(store, name, changes, rules, window, now)
+        message = f"{added} new facts" + (
+            f", {len(changes.problems)} items skipped" if changes.problems else ""
+        )
+        store.db.execute(
+            """
+            INSERT INTO source_state (source, cursor, fingerprint, last_attempt, last_success,
+                                      outcome, message, failures)
+            VALUES (?, ?, ?, ?, ?, 'ok', ?, 0)
+            ON CONFLICT (source) DO UPDATE SET
+                cursor = excluded.cursor, fingerprint = excluded.fingerprint,
+                last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+                outcome = 'ok', message = excluded.message, failures = 0
+            """,
+            (name, changes.cursor, fingerprint, to_timestamp(now), to_timestamp(now), message),
+        )
+    return Outcome(name, True, message, added, changes.problems)
+
+
+def _apply(
+    store: Store, name: str, changes: Changes, rules: Rules, window: Window, now: datetime
+) -> int:
+    known = {
+        resource: tuple(EventInstance.from_json(item) for item in json.loads(instances))
+        for resource, instances in store.db.execute(
+            "SELECT resource, instances FROM resource_state WHERE source = ?", (name,)
+        )
+    }
+    gone = set(changes.removed)
+    if changes.complete:
+        gone |= set(known) - {resource.id for resource in changes.changed}
+    facts = []
+    for resource in changes.changed:
+        relevant = tuple(i for i in resource.instances if involved(i, rules))
+        facts += resource_facts(
+            known.get(resource.id, ()), relevant, rules, now=now, window_start=window.start
+        )
+        if relevant:
+            store.db.execute(
+                "INSERT INTO resource_state (source, resource, instances) VALUES (?, ?, ?)"
+                " ON CONFLICT (source, resource) DO UPDATE SET instances = excluded.instances",
+                (name, resource.id, json.dumps([i.to_json() for i in relevant])),
+            )
+        else:
+            _forget(store, name, resource.id)
+    for resource_id in gone & set(known):
+        facts += resource_facts(known[resource_id], (), rules, now=now, window_start=window.start)
+        _forget(store, name, resource_id)
+    return sum(store.insert(fact, now) is not None for fact in facts)
+
+
+def _forget(store: Store, name: str, resource: str) -> None:
+    store.db.execute(
+        "DELETE FROM resource_state WHERE source = ? AND resource = ?", (name, resource)
+    )
+
+
+def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outcome:
+    log.warning("%s: sync failed: %s", name, error.message)
+    with store.transaction():
+        store.db.execute(
+            """
+            INSERT INTO source_state (source, last_attempt, outcome, message, failures)
+            VALUES (?, ?, 'failed', ?, 1)
+            ON CONFLICT (source) DO UPDATE SET
+                last_attempt = excluded.last_attempt, outcome = 'failed',
+                message = excluded.message, failures = failures + 1
+            """,
+            (
+                name,
+                to_timestamp(now),
+                error.message + (f" ({error.remedy})" if error.remedy else ""),
+            ),
+        )
+    return Outcome(name, False, error.message, retry=error.retry)
+
+
+def _fingerprint(rules: Rules) -> str:
+    """Changes when the people or my addresses change: then what is relevant changes too."""
+    text = json.dumps(
+        [sorted(rules.me), [(p.name, sorted(p.emails), list(p.words)) for p in rules.people]]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,192 @@
+"""Calendars into the log through the ics source: the story, idempotence, changes, bad files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events  # type: ignore[import-untyped]
+
+from integrations.calendars.ics import IcsSource
+from nudger import clock
+from nudger.events import Status, Window
+from nudger.settings import IcsCalendar
+from tests.conftest import RunCli
+from tests.story import CONFIG, EXPECTED, story
+
+TODAY = clock.now().date()  # the story ends the week before the real today: sync reads a year back
+CORPORA = [
+    Path(icalendar.__file__ or "").parent / "tests" / "calendars",
+    Path(recurring_ical_events.__file__ or "").parent / "test" / "calendars",
+]
+
+
+@pytest.fixture
+def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
+    calendar = home / "calendar"
+    calendar.mkdir()
+    write_config(CONFIG + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{calendar}"\n')
+    return calendar
+
+
+def write_story(folder: Path) -> None:
+    for name, text in story(TODAY).events.items():
+        (folder / name).write_bytes(text)
+
+
+def balance(cli: RunCli) -> dict[str, object]:
+    told = story(TODAY)
+    result = cli("balance", "Alex", "--json", "--since", told.since, "--until", told.until)
+    assert result.code == 0, result.err
+    (alex,) = json.loads(result.out)
+    return dict(alex)
+
+
+def entry_count(log_path: Path) -> int:
+    with sqlite3.connect(log_path) as db:
+        return int(db.execute("SELECT count(*) FROM entry").fetchone()[0])
+
+
+def test_the_story_from_an_ics_folder(cli: RunCli, folder: Path, log_path: Path) -> None:
+    write_story(folder)
+    first = cli("daemon", "--once")
+    assert first.code == 0, first.err
+    assert "✓ local:" in first.out
+    alex = balance(cli)
+    assert {key: alex[key] for key in EXPECTED} == EXPECTED
+    facts = entry_count(log_path)
+
+    again = cli("daemon", "--once")
+    assert again.code == 0
+    assert "✓ local: 0 new facts" in again.out
+    assert entry_count(log_path) == facts
+    assert {key: balance(cli)[key] for key in EXPECTED} == EXPECTED
+
+
+def test_a_change_adds_exactly_the_fact_that_changed(
+    cli: RunCli, folder: Path, log_path: Path
+) -> None:
+    write_story(folder)
+    assert cli("daemon", "--once").code == 0
+    before = entry_count(log_path)
+    series = (folder / "theirs-2.ics").read_text()
+    (folder / "theirs-2.ics").write_text(
+        series.replace("BEGIN:VEVENT", "BEGIN:VEVENT\nSTATUS:CANCELLED", 1)
+    )
+    result = cli("daemon", "--once")
+    assert "✓ local: 1 new facts" in result.out, result.out
+    assert entry_count(log_path) == before + 1
+    assert balance(cli)["cancellations"] == {"me": 2, "them": 1, "unknown": 0}
+
+
+def test_a_deleted_file_cancels_its_plan(cli: RunCli, folder: Path) -> None:
+    write_story(folder)
+    assert cli("daemon", "--once").code == 0
+    (folder / "mine-0.ics").unlink()
+    assert "1 new facts" in cli("daemon", "--once").out
+    cancelled = json.loads(cli("history", "Alex", "--kind", "cancelled", "--json").out)
+    assert len(cancelled) == 3
+    assert cancelled[-1]["details"]["uid"] == "mine-0"
+    assert cancelled[-1]["who"] == "me"  # I organized it, so its disappearance is my cancelling
+
+
+def test_plans_lists_what_the_calendar_shows(cli: RunCli, folder: Path) -> None:
+    write_story(folder)
+    assert cli("daemon", "--once").code == 0
+    rows = json.loads(cli("plans", "Alex", "--json").out)
+    statuses = [row["status"] for row in rows]
+    assert statuses.count("cancelled") == 2
+    assert statuses.count("declined") == 2
+    assert {row["initiator"] for row in rows} == {"me", "them"}
+    assert json.loads(cli("plans", "--unclassified", "--json").out) == []
+    assert json.loads(cli("plans", "--upcoming", "--json").out) == []
+
+
+def test_a_solo_entry_is_unclassified_until_a_marker_says_whose(cli: RunCli, folder: Path) -> None:
+    solo = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nBEGIN:VEVENT\nUID:solo-{n}\n"
+        "DTSTART:20260301T180000Z\nDTEND:20260301T200000Z\nSUMMARY:{title}\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    (folder / "a.ics").write_text(solo.format(n=1, title="Dinner with Alex"))
+    (folder / "b.ics").write_text(solo.format(n=2, title="Alex's idea: climbing [them]"))
+    assert cli("daemon", "--once").code == 0
+    unclassified = json.loads(cli("plans", "--unclassified", "--json").out)
+    assert [row["summary"] for row in unclassified] == ["Dinner with Alex"]
+    result = cli("balance", "Alex", "--json", "--since", "2026-02-01", "--until", "2026-03-31")
+    assert json.loads(result.out)[0]["initiations"] == {"me": 0, "them": 1, "unknown": 1}
+
+
+def test_a_folder_that_does_not_exist_fails_that_source_only(
+    cli: RunCli, folder: Path, write_config: Callable[[str], Path], home: Path
+) -> None:
+    write_story(folder)
+    write_config(
+        CONFIG
+        + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{folder}"\n'
+        + f'\n[[calendars]]\nname = "gone"\ntype = "ics"\npath = "{home / "nowhere"}"\n'
+    )
+    result = cli("daemon", "--once")
+    assert result.code == 0  # one source synced
+    assert "✗ gone:" in result.out
+    assert "does not exist" in result.out
+    listed = json.loads(cli("calendars", "list", "--json").out)
+    assert [(c["name"], c["last_sync"]["outcome"]) for c in listed] == [
+        ("local", "ok"),
+        ("gone", "failed"),
+    ]
+    (folder.parent / "nowhere").mkdir()
+    assert cli("daemon", "--once").code == 0
+
+
+def test_every_source_failing_is_exit_1(
+    cli: RunCli, write_config: Callable[[str], Path], home: Path
+) -> None:
+    write_config(CONFIG + f'\n[[calendars]]\nname = "gone"\ntype = "ics"\npath = "{home / "x"}"\n')
+    assert cli("daemon", "--once").code == 1
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=["icalendar", "recurring-ical-events"])
+def test_every_calendar_of_the_test_corpora_is_read_without_a_crash(corpus: Path) -> None:
+    """Broken ones included: a bad event is skipped, named by file and UID; the rest is read."""
+    files = sorted(corpus.glob("*.ics"))
+    assert len(files) > 50
+    window = Window(
+        datetime(1990, 1, 1, tzinfo=UTC),
+        datetime(2035, 1, 1, tzinfo=UTC),
+        ZoneInfo("Europe/Berlin"),
+    )
+    read = skipped = 0
+    for file in files:
+        source = IcsSource(IcsCalendar(name="corpus", type="ics", path=file), timeout=5)
+        changes = source.sync(None, window)
+        read += sum(len(resource.instances) for resource in changes.changed)
+        skipped += len(changes.problems)
+        assert all(str(file) in problem for problem in changes.problems)
+    assert read > 1000
+    assert skipped > 0
+
+
+def test_an_exdate_becomes_a_cancelled_instance(tmp_path: Path) -> None:
+    told = story(date(2026, 11, 24))
+    file = tmp_path / "weekly.ics"
+    file.write_bytes(told.events["weekly-date.ics"])
+    window = Window(
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, tzinfo=UTC),
+        ZoneInfo("Europe/Berlin"),
+    )
+    changes = IcsSource(IcsCalendar(name="t", type="ics", path=file), timeout=5).sync(None, window)
+    (resource,) = changes.changed
+    assert len(resource.instances) == 12
+    cancelled = [i for i in resource.instances if i.status is Status.CANCELLED]
+    assert len(cancelled) == 1
+    assert cancelled[0].start.astimezone(ZoneInfo("Europe/Berlin")).weekday() == 4
+    moved = [i for i in resource.instances if i.recurrence_id != i.start]
+    assert [i.summary for i in moved] == ["Friday date (moved)"]
+    assert all(i.start - i.recurrence_id == timedelta(hours=22) for i in moved if i.recurrence_id)
