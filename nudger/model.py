@@ -62,6 +62,7 @@ class NewEntry:
     key: str
     person: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    supersedes: str | None = None  # the key of an entry this one corrects
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ class Entry:
     source: str
     key: str
     details: Mapping[str, Any]
+    supersedes: str | None = None
+    superseded: bool = False  # a later entry corrects this one; it no longer counts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,4 +92,6 @@ class Entry:
             "source": self.source,
             "key": self.key,
             "details": dict(self.details),
+            "supersedes": self.supersedes,
+            "superseded": self.superseded,
         }

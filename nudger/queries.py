@@ -32,9 +32,12 @@ _SIDES = (Who.ME, Who.THEM, Who.UNKNOWN)
 _WHOLE_DAYS = (
     "SELECT ?, kind, me, them, unknown FROM day_tally WHERE person_id = ? AND day >= ? AND day < ?"
 )
+# An entry a later one corrects no longer counts (the tally already leaves it out).
+_CURRENT = "NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
 _PARTIAL_DAY = (
     "SELECT ?, kind, who = 'me', who = 'them', who = 'unknown' FROM entry"
     " WHERE person_id = ? AND at >= ? AND at < ?"
+    " AND NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
 )
 
 
@@ -116,6 +119,7 @@ def initiations_after(
         f"""
         SELECT count(*) FROM entry
         WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = ?
+          AND {_CURRENT}
         """,  # noqa: S608 - only placeholders are interpolated
         (person, floor, bound(until), *kinds, who.value),
     ).fetchone()
@@ -130,7 +134,7 @@ def last_initiation(
     row = db.execute(
         f"""
         SELECT max(at) FROM entry
-        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ?
+        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ? AND {_CURRENT}
         """,  # noqa: S608 - only placeholders are interpolated
         (person, bound(until), *kinds, who.value),
     ).fetchone()
@@ -167,7 +171,8 @@ def entries(
         f"""
         SELECT * FROM (
             SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
-                   entry.source, entry.key, entry.details
+                   entry.source, entry.key, entry.details, entry.supersedes,
+                   NOT {_CURRENT} AS superseded
             FROM entry LEFT JOIN person ON person.id = entry.person_id
             {condition} {newest}
         ) ORDER BY at, id
@@ -185,6 +190,8 @@ def entries(
             source=row[6],
             key=row[7],
             details=json.loads(row[8]),
+            supersedes=row[9],
+            superseded=bool(row[10]),
         )
         for row in rows
     ]

@@ -133,8 +133,9 @@ class Store:
         person_id = self.person_id(entry.person) if entry.person is not None else None
         cursor = self.db.execute(
             """
-            INSERT INTO entry (at, recorded_at, person_id, kind, who, source, key, details)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entry
+                (at, recorded_at, person_id, kind, who, source, key, details, supersedes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (key) DO NOTHING
             """,
             (
@@ -146,6 +147,7 @@ class Store:
                 entry.source,
                 entry.key,
                 json.dumps(dict(entry.details), ensure_ascii=False, sort_keys=True),
+                entry.supersedes,
             ),
         )
         return cursor.lastrowid if cursor.rowcount == 1 else None

@@ -190,3 +190,28 @@ def test_an_exdate_becomes_a_cancelled_instance(tmp_path: Path) -> None:
     moved = [i for i in resource.instances if i.recurrence_id != i.start]
     assert [i.summary for i in moved] == ["Friday date (moved)"]
     assert all(i.start - i.recurrence_id == timedelta(hours=22) for i in moved if i.recurrence_id)
+
+
+def test_a_mark_settles_an_unknown_plan_and_survives_resync(cli: RunCli, folder: Path) -> None:
+    (folder / "a.ics").write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nBEGIN:VEVENT\nUID:solo-1\n"
+        "DTSTART:20260301T180000Z\nDTEND:20260301T200000Z\nSUMMARY:Dinner with Alex\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
+    assert cli("daemon", "--once").code == 0
+    (row,) = json.loads(cli("plans", "--unclassified", "--json").out)
+    window = ("--since", "2026-02-01", "--until", "2026-03-31")
+    marked = cli("plans", "mark", row["id"], "--by", "them")
+    assert marked.code == 0, marked.err
+    assert "as started by them" in marked.out
+    assert json.loads(cli("plans", "--unclassified", "--json").out) == []
+    (folder / "a.ics").touch()  # the file looks changed: sync derives the facts again
+    assert cli("daemon", "--once").code == 0
+    alex = json.loads(cli("balance", "Alex", "--json", *window).out)[0]
+    assert alex["initiations"] == {"me": 0, "them": 1, "unknown": 0}
+    assert cli("plans", "mark", row["id"], "--by", "me").code == 0  # changing one's mind
+    alex = json.loads(cli("balance", "Alex", "--json", *window).out)[0]
+    assert alex["initiations"] == {"me": 1, "them": 0, "unknown": 0}
+    missing = cli("plans", "mark", "00000000", "--by", "me")
+    assert missing.code == 2
+    assert "no plan with the id" in missing.err

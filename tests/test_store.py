@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,15 +126,20 @@ logged = st.lists(
     rows=logged,
     windows=st.lists(st.tuples(moments, moments), min_size=1, max_size=4),
     removed=st.sets(st.integers(min_value=0, max_value=59), max_size=10),
+    corrected=st.sets(st.integers(min_value=0, max_value=59), max_size=10),
 )
 def test_window_counts_equal_counting_the_entries(
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[tuple[int, str, str, Who]],
     windows: list[tuple[int, int]],
     removed: set[int],
+    corrected: set[int],
 ) -> None:
-    """The day tally (kept by triggers, deletions included) never disagrees with the entries."""
+    """The day tally (kept by triggers through deletions and corrections) never disagrees with
+    counting the entries that still count."""
     origin = datetime(2026, 3, 1, tzinfo=UTC)
+    corrected -= removed
+    flipped = {Who.ME: Who.THEM, Who.THEM: Who.UNKNOWN, Who.UNKNOWN: Who.ME}
     path = tmp_path_factory.mktemp("log") / "log.sqlite3"
     with Store.open(path) as store:
         store.append_many(
@@ -143,10 +149,18 @@ def test_window_counts_equal_counting_the_entries(
             ],
             now=NOW,
         )
+        fixes = []
+        for n in sorted(corrected):
+            if n < len(rows):
+                s, p, k, w = rows[n]
+                at = origin + timedelta(seconds=s)
+                fixed = entry(f"fix{n}", at, person=p, kind=k, who=flipped[w])
+                store.append(replace(fixed, supersedes=f"k{n}"), now=NOW)
+                fixes.append((s, p, k, flipped[w]))
         with store.transaction():
             for n in removed:  # `forget` deletes; the tally must follow
                 store.db.execute("DELETE FROM entry WHERE key = ?", (f"k{n}",))
-        kept = [row for n, row in enumerate(rows) if n not in removed]
+        current = [row for n, row in enumerate(rows) if n not in removed | corrected] + fixes
         spans = [
             (origin + timedelta(seconds=min(a, b)), origin + timedelta(seconds=max(a, b)))
             for a, b in windows
@@ -159,7 +173,7 @@ def test_window_counts_equal_counting_the_entries(
             for (since, until), counts in zip(spans, found, strict=True):
                 expected = Counter(
                     (k, w)
-                    for s, p, k, w in kept
+                    for s, p, k, w in current
                     if p == person and since <= origin + timedelta(seconds=s) < until
                 )
                 assert {(c.kind, c.who): c.count for c in counts} == dict(expected)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any, Literal
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
 
 from nudger.cli.app import app, print_json, session
 from nudger.errors import UsageError
+
+if TYPE_CHECKING:
+    from nudger.model import Entry
 
 
 class ListByDefault(TyperGroup):
@@ -31,6 +36,70 @@ app.add_typer(plans_app, name="plans")
 def plan_id(uid: str) -> str:
     """A short, stable handle for a plan (a series counts as one plan)."""
     return hashlib.sha1(uid.encode(), usedforsecurity=False).hexdigest()[:8]
+
+
+MARK_SOURCE = "mark"
+
+
+def current_plans(entries: Iterable[Entry]) -> list[Entry]:
+    """Plan entries from calendars (or corrections of them) that still count."""
+    return [
+        e
+        for e in entries
+        if not e.superseded and (e.source.startswith("calendar:") or e.source == MARK_SOURCE)
+    ]
+
+
+@plans_app.command(
+    "mark", epilog="Examples: nudger plans mark 3f2a9c1e --by them · nudger plans --unclassified"
+)
+def plans_mark(
+    ctx: typer.Context,
+    plan: Annotated[str, typer.Argument(help="The plan's id, as `nudger plans` shows it.")],
+    by: Annotated[Literal["me", "them"], typer.Option("--by", "-b", help="Whose idea it was.")],
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Who it was with, if several.")
+    ] = None,
+) -> None:
+    """Say whose idea a plan was; the answer stays through every later sync."""
+    from nudger import people, queries
+    from nudger.model import Kind, NewEntry, Who
+
+    run = session(ctx)
+    with run.store() as store:
+        found = [
+            e
+            for e in current_plans(queries.entries(store.db, kinds=[Kind.PLAN]))
+            if plan_id(str(e.details.get("uid", ""))) == plan.strip().lower()
+        ]
+        if person is not None:
+            name = people.find(run.query_settings.people, person).name
+            found = [e for e in found if e.person == name]
+        if not found:
+            raise UsageError(f"no plan with the id {plan!r}", hint="nudger plans lists them")
+        if len({e.person for e in found}) > 1:
+            names = " or ".join(sorted(str(e.person) for e in found))
+            raise UsageError(f"plan {plan} is with {names}", hint="say which with --person")
+        current = found[0]
+        summary = current.details.get("summary", "")
+        if current.who.value == by:
+            typer.echo(f"{plan} ({summary}) is already marked as {by}.")
+            return
+        store.append(
+            NewEntry(
+                at=current.at,
+                kind=Kind.PLAN.value,
+                who=Who(by),
+                source=MARK_SOURCE,
+                key=f"{MARK_SOURCE}:{uuid.uuid4()}",
+                person=current.person,
+                details={**current.details, "was": current.who.value},
+                supersedes=current.key,
+            ),
+            now=run.now,
+        )
+    starter = "you" if by == "me" else "them"
+    typer.echo(f"Marked {plan} ({summary}) as started by {starter}.")
 
 
 @plans_app.command(
@@ -62,9 +131,8 @@ def plans(
     only = None if person is None else people.find(run.settings.people, person).name
     with run.store_for_reading() as store:
         initiators = {
-            entry.key: entry.who.value
-            for entry in queries.entries(store.db, kinds=[Kind.PLAN])
-            if entry.source.startswith("calendar:")
+            (str(entry.details.get("uid")), entry.person): entry.who.value
+            for entry in current_plans(queries.entries(store.db, kinds=[Kind.PLAN]))
         }
         lost = queries.entries(store.db, kinds=[Kind.MISSED, Kind.LOOSE_EXPIRED])
         stored = list(calendar_state.instances(store.db))
@@ -89,7 +157,7 @@ def plans(
             for who in involved(instance, rules):
                 if only is not None and who.name != only:
                     continue
-                initiator = initiators.get(f"calendar:{instance.uid}:plan:{who.name}", "unknown")
+                initiator = initiators.get((instance.uid, who.name), "unknown")
                 if unclassified and (initiator != "unknown" or (instance.uid, who.name) in seen):
                     continue
                 seen.add((instance.uid, who.name))
