@@ -215,3 +215,35 @@ def test_a_mark_settles_an_unknown_plan_and_survives_resync(cli: RunCli, folder:
     missing = cli("plans", "mark", "00000000", "--by", "me")
     assert missing.code == 2
     assert "no plan with the id" in missing.err
+
+
+def test_calendars_add_test_list_remove(cli: RunCli, home: Path, config_path: Path) -> None:
+    folder = home / "cal"
+    folder.mkdir()
+    for name, text in story(TODAY).events.items():
+        (folder / name).write_bytes(text)
+    added = cli("calendars", "add", "home", "--type", "ics", "--path", str(folder))
+    assert added.code == 0, added.err
+    assert cli("calendars", "add", "HOME", "--type", "ics", "--path", str(folder)).code == 2
+    bad = cli("calendars", "add", "dav", "--type", "caldav", "--url", "ftp://x")
+    assert bad.code == 2
+    assert "use an http:// or https:// address" in bad.err
+    tested = cli("calendars", "test", "home")
+    assert tested.code == 0, tested.err
+    assert "✓ home" in tested.out
+    assert "12 .ics files, 12 events" in tested.out
+    listed = json.loads(cli("calendars", "list", "--json").out)
+    assert [(c["name"], c["type"], c["last_sync"]) for c in listed] == [("home", "ics", None)]
+    removed = cli("calendars", "remove", "home")
+    assert removed.code == 0
+    assert json.loads(cli("calendars", "list", "--json").out) == []
+
+
+def test_calendars_test_says_what_is_wrong(cli: RunCli, home: Path) -> None:
+    assert (
+        cli("calendars", "add", "gone", "--type", "ics", "--path", str(home / "nowhere")).code == 0
+    )
+    result = cli("calendars", "test")
+    assert result.code == 1
+    assert "✗ gone:" in result.out
+    assert "does not exist" in result.out
