@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from nudger import calendar_state, queries
 from nudger.detect import Rules, Tracked, involved, loose_facts, missed_facts, resource_facts
 from nudger.events import CalendarSource, Changes, EventInstance, SourceError, Window
-from nudger.model import Kind
+from nudger.model import Entry, Kind
 from nudger.settings import Settings
 from nudger.store import Store, to_timestamp
 
@@ -79,13 +79,7 @@ def sync_all(
         outcomes.append(sync_source(store, name, source, rules, window, now=now))
     with store.transaction():
         facts = missed_facts(calendar_state.instances(store.db), rules, now=now)
-        facts += loose_facts(
-            queries.entries(
-                store.db, kinds=[Kind.LOOSE, Kind.LOOSE_SCHEDULED, Kind.LOOSE_EXPIRED, Kind.PLAN]
-            ),
-            expire_after=loose_expire_after,
-            now=now,
-        )
+        facts += loose_facts(_open_loose_plans(store), expire_after=loose_expire_after, now=now)
         for fact in facts:
             store.insert(fact, now)
     return outcomes
@@ -161,6 +155,20 @@ def _apply(
         facts += resource_facts(known[resource_id], (), rules, now=now, window_start=window.start)
         _forget(store, name, resource_id)
     return sum(store.insert(fact, now) is not None for fact in facts)
+
+
+def _open_loose_plans(store: Store) -> list[Entry]:
+    """The loose plans not settled yet, with the plans since the oldest of them: all that
+    `loose_facts` needs, without reading every plan the log ever held."""
+    settled = {
+        str(entry.details.get("loose"))
+        for entry in queries.entries(store.db, kinds=[Kind.LOOSE_SCHEDULED, Kind.LOOSE_EXPIRED])
+    }
+    open_ones = [e for e in queries.entries(store.db, kinds=[Kind.LOOSE]) if e.key not in settled]
+    if not open_ones:
+        return []
+    since = min(entry.at for entry in open_ones)
+    return open_ones + queries.entries(store.db, kinds=[Kind.PLAN], since=since)
 
 
 def _forget(store: Store, name: str, resource: str) -> None:

@@ -247,3 +247,35 @@ def test_calendars_test_says_what_is_wrong(cli: RunCli, home: Path) -> None:
     assert result.code == 1
     assert "✗ gone:" in result.out
     assert "does not exist" in result.out
+
+
+def test_a_loose_plan_is_scheduled_by_a_calendar_plan_or_lapses(cli: RunCli, folder: Path) -> None:
+    assert (
+        cli(
+            "log", "loose", "we should hike", "-p", "Alex", "--by", "them", "--at", "2026-02-20"
+        ).code
+        == 0
+    )
+    assert (
+        cli("log", "loose", "coffee soon", "-p", "Alex", "--by", "me", "--at", "2026-03-10").code
+        == 0
+    )
+    (folder / "hike.ics").write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nBEGIN:VEVENT\nUID:hike\n"
+        "DTSTART:20260307T090000Z\nDTEND:20260307T170000Z\nSUMMARY:Hike\nCREATED:20260225T100000Z\n"
+        "ORGANIZER:mailto:alex@example.org\nATTENDEE;PARTSTAT=ACCEPTED:mailto:sam@example.org\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
+    assert cli("daemon", "--once").code == 0
+    settled = json.loads(
+        cli("history", "Alex", "--kind", "loose.scheduled", "--kind", "loose.expired", "--json").out
+    )
+    assert [(e["kind"], e["details"]["text"]) for e in settled] == [
+        ("loose.scheduled", "we should hike"),
+        ("loose.expired", "coffee soon"),
+    ]
+    result = cli("balance", "Alex", "--json", "--since", "2026-02-01", "--until", "2026-04-30")
+    assert json.loads(result.out)[0]["missed"] == 1
+    assert cli("daemon", "--once").out.count("0 new facts") == 1  # settled once, not again
+    missed = json.loads(cli("plans", "--missed", "--json").out)
+    assert [row["summary"] for row in missed] == ["coffee soon"]
