@@ -13,6 +13,7 @@ from nudger.errors import ConfigError
 
 CALENDARS = "nudger.calendars"
 NOTIFIERS = "nudger.notifiers"
+AUTH = "nudger.auth"  # signing in to a calendar service: `nudger auth google`
 
 
 def available(group: str) -> dict[str, EntryPoint]:

@@ -8,8 +8,6 @@ the file byte-for-byte as it was.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import typing
 from collections.abc import Callable, Sequence
@@ -25,6 +23,7 @@ from tomlkit.items import AoT, Item, Table
 
 from nudger.config_file import models_in, parse_document, union_tag, validate
 from nudger.errors import ConfigError
+from nudger.private_file import write_private
 from nudger.settings import Settings
 from nudger.suggest import close_matches
 
@@ -51,7 +50,7 @@ def edit(path: Path, change: Callable[[tomlkit.TOMLDocument], None]) -> Settings
     text = tomlkit.dumps(document)
     settings = validate(parse_document(text, path), path, hint=f"{path} was left unchanged")
     if text != original:
-        write_atomically(path, text)
+        write_private(path, text)
     return settings
 
 
@@ -155,28 +154,6 @@ def value_at(data: Any, segments: Sequence[Segment]) -> Any:
         else:
             return None
     return data
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash leaves either the old or the new file."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def _index(items: Sequence[Any], segment: Segment) -> int:

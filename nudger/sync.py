@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from nudger import calendar_state, queries
 from nudger.detect import Rules, Tracked, involved, loose_facts, missed_facts, resource_facts
@@ -21,6 +21,7 @@ from nudger.events import CalendarSource, Changes, EventInstance, SourceError, W
 from nudger.model import Entry, Kind
 from nudger.settings import Settings
 from nudger.store import Store, to_timestamp
+from nudger.when import local_midnight
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,12 @@ def rules_from(settings: Settings) -> Rules:
     )
 
 
-def window_for(settings: Settings, now: datetime, zone: object) -> Window:
-    from datetime import tzinfo
-
-    assert isinstance(zone, tzinfo)
-    return Window(now - settings.sync.past, now + settings.sync.future, zone)
+def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
+    """The span a sync reads, in whole local days: it moves once a day, so sources can tell a
+    new day (worth reading again) from a new minute (not)."""
+    first = (now - settings.sync.past).astimezone(zone).date()
+    last = (now + settings.sync.future).astimezone(zone).date()
+    return Window(local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone), zone)
 
 
 def sync_all(

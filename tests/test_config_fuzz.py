@@ -179,7 +179,7 @@ def test_config_set_either_writes_a_valid_file_or_changes_nothing(
 ) -> None:
     path = write_config(STARTER)
     before = path.read_bytes()
-    result = cli("config", "set", key, value)
+    result = cli("config", "set", "--", key, value)  # "--": a value may look like an option
     clean(result)
     if result.code == 2:
         assert path.read_bytes() == before
@@ -187,4 +187,4 @@ def test_config_set_either_writes_a_valid_file_or_changes_nothing(
     after = path.read_text(encoding="utf-8")
     assert after.startswith("# kept as written\n[me]")  # comments and order survive
     Settings.model_validate(tomllib.loads(after))
-    assert cli("config", "get", key).code == 0
+    assert cli("config", "get", "--", key).code == 0

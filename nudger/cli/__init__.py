@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "calendars": "calendar_commands",
     "daemon": "calendar_commands",
     "plans": "plan_commands",
+    "auth": "calendar_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

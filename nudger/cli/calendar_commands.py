@@ -253,3 +253,38 @@ def daemon(
             typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
     if not any(outcome.ok for outcome in outcomes):
         raise typer.Exit(EXIT_FAILURE)
+
+
+auth_app = typer.Typer(help="Grant nudger read access to a calendar account.", no_args_is_help=True)
+app.add_typer(auth_app, name="auth")
+
+
+@auth_app.command(
+    "google", epilog="Examples: nudger auth google · nudger auth google work --no-browser"
+)
+def auth_google(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="Which Google calendar source; default the only one.")
+    ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open the consent page here.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="The local port for Google's answer.")] = 0,
+) -> None:
+    """Sign in to Google once; the grant is kept 0600 and renewed as it expires."""
+    from nudger import adapters
+
+    run = session(ctx)
+    google = [c for c in run.settings.calendars if c.type == "google"]
+    chosen = [c for c in google if name is None or c.name.casefold() == name.casefold()]
+    if len(chosen) != 1:
+        names = ", ".join(c.name for c in google) or "none"
+        raise UsageError(
+            "say which Google calendar" if len(chosen) > 1 else "no such Google calendar source",
+            hint=f"Google calendars: {names}; add one with: nudger calendars add NAME "
+            "--type google --client-secrets FILE",
+        )
+    authorize = adapters.load(adapters.AUTH, "google")
+    saved = authorize(chosen[0], data_dir=paths.data_dir(), open_browser=browser, port=port)  # type: ignore[operator]
+    typer.echo(f"Saved the grant to {saved}, readable only by you. Check: nudger calendars test")

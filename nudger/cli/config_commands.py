@@ -45,8 +45,8 @@ def init(
     """Create a starter config and the data folder; an existing config is never overwritten."""
     import getpass
 
-    from nudger.config_edit import write_atomically
     from nudger.config_file import parse_document, validate
+    from nudger.private_file import write_private
 
     run = session(ctx)
     config = run.config_path
@@ -58,7 +58,7 @@ def init(
             name=json.dumps(name or getpass.getuser()), folder=json.dumps(str(folder))
         )
         validate(parse_document(text, config), config)
-        write_atomically(config, text)
+        write_private(config, text)
         typer.echo(f"Wrote a starter config to {config}")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with run.store() as store:

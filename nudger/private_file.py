@@ -1,0 +1,34 @@
+"""Writing a file only its owner may read, atomically: settings, grants and tokens.
+
+Created 0600 (never chmodded later, so it is never readable by others even for a moment) in a
+0700 folder, fsynced, renamed over the old one, and the rename fsynced: a crash leaves the old
+file or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` atomically, the file 0600 from its creation on (never
+    chmodded later, so it is never readable by others even for a moment), a new folder 0700."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)  # a leftover of a crash; O_EXCL below refuses symlinks
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a crash
+    finally:
+        os.close(folder)
