@@ -5,7 +5,10 @@ Google's "Synchronize resources efficiently" guide (see TECH-NOTES section 1): e
 paging (`maxResults`, and pages that may hold fewer), `nextSyncToken` on the last page only,
 `syncToken` deltas that include deletions, 410 for an expired token, 400 for parameters Google
 forbids with a token, `showDeleted`/`singleEvents`, instances with `recurringEventId` and
-`originalStartTime`, deletions reduced to the fields Google guarantees; calendars.get; and the
+`originalStartTime`, an instance moved on its own (an exception listed in place of the instance
+it replaces), deletions reduced to the fields Google guarantees unless a test asks for the whole
+event Google often still sends; `created`/`updated` from a clock a test may set; the times of
+an event written in the calendar's zone with the event's own `timeZone`; calendars.get; and the
 OAuth consent redirect and token endpoint (codes with PKCE, refreshes, `invalid_grant`).
 Anything else is refused (400/404), so a test cannot pass on behaviour Google does not have.
 """
@@ -43,6 +46,8 @@ class Stored:
     weeks: int = 0  # the number of weekly instances; 0 for a single event
     deleted: bool = False
     cancelled: dict[str, int] = field(default_factory=dict)  # instance id -> when it was
+    moved: dict[str, tuple[int, Json]] = field(default_factory=dict)  # id -> (when, new fields)
+    kept: bool = False  # deleted, yet listed whole (status cancelled), as Google often does
 
 
 class FakeGoogle:
@@ -61,6 +66,7 @@ class FakeGoogle:
         self.codes: dict[str, tuple[str, str]] = {}  # code -> (redirect_uri, PKCE challenge)
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, query
         self.numbers = itertools.count(1)
+        self.now: datetime | None = None  # Google's clock for created/updated; None: see EPOCH
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.api_endpoint = f"{self.url}/calendar/v3/"
@@ -101,7 +107,7 @@ class FakeGoogle:
             event_id = f"ev{next(self.numbers):04d}"
             body: Json = {"kind": "calendar#event", "id": event_id, "status": "confirmed"}
             body |= {"summary": summary, "iCalUID": uid or f"{event_id}@google.com", "sequence": 0}
-            body["created"] = _stamp(self.changes + 1)
+            body["created"] = self._stamp(self.changes + 1)
             body["start"], body["end"] = self._when(calendar, start), self._when(calendar, end)
             body["organizer"] = {"email": organizer} | ({"self": True} if organizer == me else {})
             body["creator"] = dict(body["organizer"])
@@ -124,10 +130,16 @@ class FakeGoogle:
             stored.body["sequence"] += 1
             self._touch(stored)
 
-    def delete(self, calendar: str, event_id: str) -> None:
+    def delete(self, calendar: str, event_id: str, *, whole: bool = False) -> None:
+        """Delete (for an organizer, cancel) an event. Google guarantees only the id of a
+        deleted event, and that is what is listed; `whole` lists it as Google often still does,
+        every field kept, `status` cancelled and the sequence one higher."""
         with self.lock:
             stored = self.events[calendar][event_id]
-            stored.deleted = True
+            stored.deleted, stored.kept = True, whole
+            if whole:
+                stored.body["status"] = "cancelled"
+                stored.body["sequence"] += 1
             self._touch(stored)
 
     def cancel_instance(self, calendar: str, series_id: str, original: datetime) -> str:
@@ -135,6 +147,28 @@ class FakeGoogle:
             instance_id = f"{series_id}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
             self.changes += 1
             self.events[calendar][series_id].cancelled[instance_id] = self.changes
+            return instance_id
+
+    def move_instance(
+        self,
+        calendar: str,
+        series_id: str,
+        original: datetime,
+        start: datetime,
+        end: datetime,
+        **fields: Any,
+    ) -> str:
+        """Move one instance of a weekly series (and change `fields` of it only): Google keeps
+        an exception with the instance's id, `recurringEventId` and `originalStartTime`, its
+        own start, end, `updated` and a higher sequence, and lists it in place of the instance
+        it replaces. The rest (`created`, organizer, attendees, iCalUID) is the series'."""
+        with self.lock:
+            stored = self.events[calendar][series_id]
+            instance_id = f"{series_id}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+            self.changes += 1
+            own: Json = {"start": self._when(calendar, start), "end": self._when(calendar, end)}
+            own |= {"sequence": stored.body["sequence"] + 1, "updated": self._stamp(self.changes)}
+            stored.moved[instance_id] = (self.changes, own | fields)
             return instance_id
 
     def invalidate_sync_tokens(self) -> None:
@@ -230,36 +264,49 @@ class FakeGoogle:
         for stored in self.events[calendar].values():
             start, end = _moment(stored.body["start"], zone), _moment(stored.body["end"], zone)
             if not stored.weeks or not single:
-                item = _minimal(stored.body) if stored.deleted else copy.deepcopy(stored.body)
+                whole = not stored.deleted or stored.kept
+                item = copy.deepcopy(stored.body) if whole else _minimal(stored.body)
                 rows.append((item, stored.changed, stored.deleted, start, end))
+            series_zone = ZoneInfo(stored.body["start"].get("timeZone") or zone.key)
             for week in range(stored.weeks):
-                local = start.astimezone(zone).replace(tzinfo=None) + timedelta(weeks=week)
-                original = local.replace(tzinfo=zone)  # the same wall time across DST
+                local = start.astimezone(series_zone).replace(tzinfo=None) + timedelta(weeks=week)
+                original = local.replace(tzinfo=series_zone)  # the same wall time across DST
                 instance_id = f"{stored.body['id']}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-                changed = stored.cancelled.get(instance_id, 0)
-                if not single and not changed:
+                cancelled_at = stored.cancelled.get(instance_id, 0)
+                moved_at, own = stored.moved.get(instance_id, (0, {}))
+                if not single and not (cancelled_at or moved_at):
                     continue  # without singleEvents only the exceptions are listed
                 item = {k: copy.deepcopy(v) for k, v in stored.body.items() if k != "recurrence"}
                 item |= {"id": instance_id, "recurringEventId": stored.body["id"]}
                 item["start"] = item["originalStartTime"] = self._when(calendar, original)
                 item["end"] = self._when(calendar, original + (end - start))
-                cancelled = stored.deleted or bool(changed)
+                item |= copy.deepcopy(own)  # a moved instance: its own times, summary, ...
+                first, last = _moment(item["start"], zone), _moment(item["end"], zone)
+                cancelled = stored.deleted or bool(cancelled_at)
                 item = _minimal(item) if cancelled else item
-                last = max(stored.changed, changed)
-                rows.append((item, last, cancelled, original, original + (end - start)))
+                changed = max(stored.changed, cancelled_at, moved_at)
+                rows.append((item, changed, cancelled, first, last))
         return rows
 
     def _touch(self, stored: Stored) -> None:
         self.changes += 1
         stored.changed = self.changes
-        stored.body["updated"] = _stamp(self.changes)
+        stored.body["updated"] = self._stamp(self.changes)
+
+    def _stamp(self, change: int) -> str:
+        """`created`/`updated` as Google writes them: the clock a test set, else EPOCH plus
+        one second a change (so a sequence of changes has increasing stamps)."""
+        moment = self.now if self.now is not None else EPOCH + timedelta(seconds=change)
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def _when(self, calendar: str, moment: datetime | date) -> Json:
+        """A start or end as events.list returns it: a time in the calendar's zone (the
+        default of the `timeZone` parameter, which nudger leaves unset) with the event's own
+        zone in `timeZone` (a time given in another zone keeps that zone's name)."""
         if isinstance(moment, datetime):
-            return {
-                "dateTime": moment.isoformat(),
-                "timeZone": self.calendars[calendar]["timeZone"],
-            }
+            zone = self.calendars[calendar]["timeZone"]
+            own = moment.tzinfo.key if isinstance(moment.tzinfo, ZoneInfo) else zone
+            return {"dateTime": moment.astimezone(ZoneInfo(zone)).isoformat(), "timeZone": own}
         return {"date": moment.isoformat()}
 
     # -- OAuth ----------------------------------------------------------------------------------
@@ -370,11 +417,3 @@ def _instant(text: str | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         raise ValueError(f"{text} has no offset")
     return moment
-
-
-def _stamp(change: int) -> str:
-    return (
-        (EPOCH + timedelta(seconds=change))
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )

@@ -279,3 +279,23 @@ def test_a_loose_plan_is_scheduled_by_a_calendar_plan_or_lapses(cli: RunCli, fol
     assert cli("daemon", "--once").out.count("0 new facts") == 1  # settled once, not again
     missed = json.loads(cli("plans", "--missed", "--json").out)
     assert [row["summary"] for row in missed] == ["coffee soon"]
+
+
+def test_a_moved_single_event_is_rescheduled_not_cancelled(cli: RunCli, folder: Path) -> None:
+    text = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nBEGIN:VEVENT\nUID:picnic\n"
+        "DTSTART:{start}\nDTEND:{end}\nSUMMARY:Picnic\nCREATED:20260201T100000Z\n"
+        "ORGANIZER:mailto:alex@example.org\nATTENDEE;PARTSTAT=ACCEPTED:mailto:sam@example.org\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
+    (folder / "picnic.ics").write_text(
+        text.format(start="20260307T110000Z", end="20260307T150000Z")
+    )
+    assert cli("daemon", "--once").code == 0
+    (folder / "picnic.ics").write_text(
+        text.format(start="20260308T110000Z", end="20260308T150000Z")
+    )
+    assert cli("daemon", "--once").code == 0
+    facts = json.loads(cli("history", "Alex", "--json").out)
+    assert sorted({e["kind"] for e in facts}) == ["happened", "plan", "rescheduled"]
+    assert all(e["details"]["occurrence"] == "single" for e in facts)

@@ -384,10 +384,22 @@ class _Found:
     def read(
         self, items: list[dict[str, Any]], calendar: str, series: dict[str, str], *, complete: bool
     ) -> None:
+        templates: dict[str, dict[str, Any]] = {}
         for item in items:  # first learn every series' UID, whatever the order of the items
-            if item.get("recurringEventId") and item.get("iCalUID"):
-                series[str(item["recurringEventId"])] = str(item["iCalUID"])
+            parent = item.get("recurringEventId")
+            if parent and item.get("iCalUID"):
+                series[str(parent)] = str(item["iCalUID"])
+            if parent and item.get("status") != "cancelled" and item.get("organizer"):
+                # A live instance lends a cancelled one (which Google trims to its id, series
+                # and original start) who organized it and who was invited; one that was not
+                # moved is preferred, so an override's own summary is not borrowed.
+                unmoved = item.get("start") == item.get("originalStartTime")
+                if unmoved or str(parent) not in templates:
+                    templates[str(parent)] = {k: item[k] for k in _SHARED if k in item}
         for item in items:
+            parent = item.get("recurringEventId")
+            if item.get("status") == "cancelled" and parent and str(parent) in templates:
+                item = templates[str(parent)] | item
             item_id = item.get("id")
             if not item_id:
                 self.problems.append(f"{calendar}: an event without an id was skipped")
@@ -414,6 +426,10 @@ class _Found:
             removed=removed,
             problems=tuple(self.problems),
         )
+
+
+# What the instances of a series share, for filling in a cancelled instance.
+_SHARED = ("iCalUID", "summary", "description", "organizer", "attendees", "created", "updated")
 
 
 def _deleted(item: dict[str, Any]) -> bool:

@@ -74,7 +74,17 @@ def instances(
         origin = entries[0][0]
         try:
             expanded = recurring_ical_events.of(group, skip_bad_series=False).between(start, end)
-            made = [_instance(event, window.zone, source, calendar) for event in expanded]
+            # recurring-ical-events gives every occurrence a RECURRENCE-ID, a single event's too;
+            # only a series has occurrences worth naming, or a moved single event would look
+            # like a new one (and the same invite would not match Google's "single").
+            series = any(
+                key in component
+                for _, component in entries
+                for key in ("RRULE", "RDATE", "RECURRENCE-ID")
+            )
+            made = [
+                _instance(event, window.zone, source, calendar, series=series) for event in expanded
+            ]
             made += _excluded(entries, window, source, calendar)
         except Exception as error:  # a broken series must not stop the others
             problems.append(f"{origin}: event {uid} was skipped ({_reason(error)})")
@@ -83,7 +93,9 @@ def instances(
     return found, problems
 
 
-def _instance(event: Any, zone: tzinfo, source: str, calendar: str) -> EventInstance:
+def _instance(
+    event: Any, zone: tzinfo, source: str, calendar: str, *, series: bool = True
+) -> EventInstance:
     raw_start = event["DTSTART"].dt
     all_day = isinstance(raw_start, date) and not isinstance(raw_start, datetime)
     start = to_utc(raw_start, zone)
@@ -92,7 +104,7 @@ def _instance(event: Any, zone: tzinfo, source: str, calendar: str) -> EventInst
     organizer = event.get("ORGANIZER")
     return EventInstance(
         uid=str(event["UID"]),
-        recurrence_id=None if recurrence is None else to_utc(recurrence.dt, zone),
+        recurrence_id=None if recurrence is None or not series else to_utc(recurrence.dt, zone),
         start=start,
         end=end,
         all_day=all_day,
