@@ -299,3 +299,22 @@ def test_a_moved_single_event_is_rescheduled_not_cancelled(cli: RunCli, folder: 
     facts = json.loads(cli("history", "Alex", "--json").out)
     assert sorted({e["kind"] for e in facts}) == ["happened", "plan", "rescheduled"]
     assert all(e["details"]["occurrence"] == "single" for e in facts)
+
+
+def test_a_rule_that_never_advances_is_skipped_not_hung_on(tmp_path: Path) -> None:
+    file = tmp_path / "endless.ics"
+    file.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\n"
+        "BEGIN:VEVENT\nUID:endless\nDTSTART:20260301T180000Z\nDTEND:20260301T190000Z\n"
+        "RRULE:FREQ=DAILY;INTERVAL=0\nSUMMARY:Never\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:fine\nDTSTART:20260302T180000Z\nDTEND:20260302T190000Z\n"
+        "SUMMARY:Fine\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    window = Window(
+        datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), ZoneInfo("UTC")
+    )
+    changes = IcsSource(IcsCalendar(name="t", type="ics", path=file), timeout=5).sync(None, window)
+    assert [resource.id for resource in changes.changed] == ["fine"]
+    (problem,) = changes.problems
+    assert "endless" in problem
+    assert "INTERVAL" in problem

@@ -73,6 +73,7 @@ def instances(
             group.add_component(component)
         origin = entries[0][0]
         try:
+            _refuse_endless_rules(entries)
             expanded = recurring_ical_events.of(group, skip_bad_series=False).between(start, end)
             # recurring-ical-events gives every occurrence a RECURRENCE-ID, a single event's too;
             # only a series has occurrences worth naming, or a moved single event would look
@@ -119,6 +120,16 @@ def _instance(
         created=_moment(event.get("CREATED"), zone),
         updated=_moment(event.get("LAST-MODIFIED"), zone) or _moment(event.get("DTSTAMP"), zone),
     )
+
+
+def _refuse_endless_rules(entries: Sequence[tuple[str, Any]]) -> None:
+    """An RRULE with INTERVAL=0 never advances: expanding it would hang the sync (servers such
+    as Radicale accept it), so the series is refused before it is expanded."""
+    for _, component in entries:
+        rules = component.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            if any(int(n) < 1 for n in rule.get("INTERVAL", [1])):
+                raise ValueError("its RRULE has an INTERVAL below 1")
 
 
 def _excluded(

@@ -1,0 +1,406 @@
+"""CalDAV calendars as a `CalendarSource` (caldav 3.x; tested on Radicale and Xandikos).
+
+This module owns the conversation with the server: the password (command, environment or
+keyring), discovery, sync-collection deltas, fetching changed objects, and the cursor. Turning
+iCalendar text into instances is `ical`'s job. caldav is imported here only, and this module
+only when a CalDAV calendar is configured, so other commands never pay for its 200 ms import.
+
+The cursor (JSON) holds the calendar home (so a sync does not rediscover the principal) and per
+calendar its sync token and each object's href -> (ETag, UIDs), so that a deleted href can be
+reported as the UIDs it held. One PROPFIND of the home lists the calendars with their current
+tokens, and only a calendar whose token moved is asked for its changes: a sync with nothing
+changed is one request. Changed objects come in one calendar-multiget per calendar (one GET
+each is 3x slower). A server without sync-collection is compared by ETag listings instead.
+Resources are keyed by UID, so a master and its overrides stay one resource wherever they sit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+from collections import defaultdict
+from collections.abc import Callable, Coroutine, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from caldav.calendarobjectresource import CalendarObjectResource
+from caldav.collection import Calendar
+from caldav.davclient import DAVClient
+from caldav.lib import error as dav
+from caldav.lib.url import URL
+from caldav.response import PropfindResult
+
+from integrations.calendars import ical
+from nudger.events import Changes, EventInstance, Resource, SourceError, Window
+
+if TYPE_CHECKING:
+    from nudger.settings import CalDAVCalendar
+
+T = TypeVar("T")
+ETAG = "{DAV:}getetag"
+EVENTS = (  # a calendar-query for the ETags of event objects: `describe` counts them
+    '<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" '
+    'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop><C:filter>'
+    '<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter>'
+    "</C:filter></C:calendar-query>"
+)
+Items = dict[str, tuple[str, list[str]]]  # href -> (ETag, the UIDs the object holds)
+State = tuple[str | None, Items]  # a calendar's sync token (None: compared by ETags), items
+Delta = tuple[str | None, dict[str, str], set[str]]  # new token, href -> ETag to check, gone
+
+
+class _Calendar(NamedTuple):
+    url: URL
+    name: str
+    token: str | None  # its current sync token, if the server lists it
+
+
+def create(config: CalDAVCalendar, *, timeout: float, data_dir: Path) -> CalDAVSource:
+    """The `nudger.calendars` entry point. `data_dir` is unused: all state is in the cursor."""
+    return CalDAVSource(config, timeout=timeout)
+
+
+class CalDAVSource:
+    """One `[[calendars]]` entry of type caldav: its chosen calendars, synced incrementally."""
+
+    def __init__(self, config: CalDAVCalendar, *, timeout: float, sync_collection: bool = True):
+        """`sync_collection=False` compares ETag listings, as for a server without RFC 6578."""
+        self.name = config.name
+        self._config = config
+        self._timeout = timeout
+        self._sync_collection = sync_collection
+        self._host = urlsplit(config.url).netloc.rpartition("@")[2]  # never the URL's userinfo
+        self._account = f"{config.username}@{self._host}{urlsplit(config.url).path}"
+        self._password: tuple[str | None] | None = None  # read once, kept in memory only
+        self._preemptive = True  # False once the server turned out to refuse Basic up front
+
+    def sync(self, cursor: str | None, window: Window) -> Changes:
+        state = self._load(cursor, window)
+        return self._connected(lambda client: self._sync(client, state, window))
+
+    def describe(self) -> list[str]:
+        def lines(client: DAVClient) -> list[str]:
+            found = self._calendars(client, None)[0]
+            return [f'calendar "{c.name}": {self._count(client, c)} events' for c in found] or [
+                f"{self._host} has no calendars for {self._config.username or 'this account'}"
+            ]
+
+        return self._connected(lines)
+
+    def _sync(
+        self, client: DAVClient, state: tuple[str, dict[str, State]] | None, window: Window
+    ) -> Changes:
+        calendars, home = self._calendars(client, state[0] if state else None)
+        known = state[1] if state else {}
+        deltas: dict[str, Delta] = {}
+        for calendar in calendars if state else ():
+            delta = self._delta(client, calendar, known.get(str(calendar.url)))
+            if delta is None:  # the server forgot our token: a full sync, as the first one
+                break
+            deltas[str(calendar.url)] = delta
+        if complete := state is None or len(deltas) < len(calendars):
+            known = {}
+            deltas = {str(c.url): self._delta(client, c) or (None, {}, set()) for c in calendars}
+        names = {str(c.url): c.name for c in calendars}
+        changed, removed, problems, items = self._resources(client, deltas, known, names, window)
+        saved = {key: {"token": deltas[key][0], "items": items[key]} for key in deltas}
+        cursor = {"version": 1, "account": self._account, "window": _span(window), "home": home}
+        cursor["calendars"] = saved
+        text = json.dumps(cursor, separators=(",", ":"))
+        return Changes(changed, text, complete, removed, problems)
+
+    def _resources(
+        self,
+        client: DAVClient,
+        deltas: dict[str, Delta],
+        known: dict[str, State],
+        names: dict[str, str],
+        window: Window,
+    ) -> tuple[tuple[Resource, ...], tuple[str, ...], tuple[str, ...], dict[str, Items]]:
+        """Fetch what changed; return the resources of every UID it touched (read with the
+        unchanged objects sharing the UID), the UIDs now in no object, problems, new items."""
+        items: dict[str, Items] = {}
+        parsed: dict[str, dict[str, ical.Parsed]] = defaultdict(dict)
+        dropped = set(known) - set(deltas)  # calendars deleted or no longer chosen
+        touched = {uid for key in dropped for _, uids in known[key][1].values() for uid in uids}
+        problems: list[str] = []
+        for key, (_, etags, gone) in deltas.items():
+            old = known.get(key, (None, {}))[1]
+            items[key] = new = dict(old)
+            wanted = [h for h, etag in etags.items() if not etag or old.get(h, ("",))[0] != etag]
+            got = self._fetch(client, key, wanted)
+            for href in gone | set(wanted) - set(got):
+                touched.update(new.pop(href, ("", []))[1])
+            for href, (etag, text) in got.items():
+                parsed[key][href] = one = ical.parse([(unquote(href), text)])
+                problems += one.problems
+                before = old.get(href, ("", []))[1]
+                uids = sorted(one.components) if one.components or not one.problems else before
+                new[href] = (etag or etags.get(href, ""), uids)  # an unreadable edit keeps UIDs
+                touched.update(uids, before)
+        found: dict[str, list[EventInstance]] = defaultdict(list)
+        for key, held in items.items():
+            hrefs = {href for href, (_, uids) in held.items() if touched.intersection(uids)}
+            for href, (_, text) in self._fetch(client, key, hrefs - set(parsed[key])).items():
+                parsed[key][href] = ical.parse([(unquote(href), text)])
+            merged = _merge(parsed[key][h] for h in hrefs if h in parsed[key])
+            expanded, trouble = ical.instances(
+                merged, window, source=self.name, calendar=names[key]
+            )
+            problems += trouble
+            for uid in touched.intersection(expanded):
+                found[uid].extend(expanded[uid])
+        left = {uid for held in items.values() for _, uids in held.values() for uid in uids}
+        changed = tuple(
+            Resource(uid, tuple(sorted(found[uid], key=lambda i: (i.start, i.occurrence))))
+            for uid in sorted(found)
+        )
+        return changed, tuple(sorted(touched - left)), tuple(problems), items
+
+    def _calendars(self, client: DAVClient, home: str | None) -> tuple[list[_Calendar], str]:
+        """The chosen calendars with their tokens, from one PROPFIND of the calendar home."""
+        if home and urlsplit(home).netloc != client.url.netloc:
+            home = None  # a home on another host (iCloud) is found anew: caldav must follow it
+        url = home or str(client.get_principal().calendar_home_set.url)
+        try:
+            listing = _propfind(client, url, ["resourcetype", "displayname", "sync-token"])
+        except dav.NotFoundError:
+            if home is None:
+                raise
+            return self._calendars(client, None)  # the home moved: find it again
+        found = [
+            _Calendar(
+                at := URL.objectify(url).join(href).canonical(),
+                str(props.get("{DAV:}displayname") or unquote(at.path.rstrip("/").split("/")[-1])),
+                props.get("{DAV:}sync-token") or None,
+            )
+            for href, props in listing
+            if "{urn:ietf:params:xml:ns:caldav}calendar" in (props.get("{DAV:}resourcetype") or [])
+        ]
+        chosen = self._config.calendars
+        if unknown := [name for name in chosen if name not in {c.name for c in found}]:
+            raise SourceError(
+                f'{self._host} has no calendar named "{unknown[0]}"; it has: '
+                + (", ".join(f'"{c.name}"' for c in found) or "none"),
+                retry=False,
+                remedy=f"fix `calendars` in the [[calendars]] entry {self.name!r}",
+            )
+        return [c for c in found if not chosen or c.name in chosen], url
+
+    def _delta(
+        self, client: DAVClient, calendar: _Calendar, old: State | None = None
+    ) -> Delta | None:
+        """What changed in `calendar` since `old` (None: list all); None if the token expired."""
+        token, items = old or (None, {})
+        if not self._sync_collection or (old is not None and token is None):
+            etags = self._etags(client, calendar.url)
+            return None, etags, set(items) - set(etags)
+        if token is not None and token == calendar.token:
+            return token, {}, set()
+        try:
+            result = _done(
+                Calendar(client, calendar.url).get_objects_by_sync_token(
+                    token, load_objects=False, disable_fallback=True
+                )
+            )
+        except dav.DAVError as failure:
+            if "{DAV:}valid-sync-token" in failure.preconditions:
+                return None
+            if token is None and _unsupported(failure):
+                return None, self._etags(client, calendar.url), set()
+            raise
+        gone = {url.canonical().path for url in result.deleted_urls}
+        etags = {o.url.canonical().path: str(o.props.get(ETAG) or "") for o in result}
+        return result.sync_token, {h: e for h, e in etags.items() if h not in gone}, gone
+
+    def _etags(self, client: DAVClient, url: URL) -> dict[str, str]:
+        """href -> ETag of every object of a calendar, in one PROPFIND (which lists the
+        calendar itself too: Radicale gives it an ETag)."""
+        listing = _propfind(client, str(url), ["getetag"])
+        etags = {url.join(h).canonical().path: str(p[ETAG]) for h, p in listing if p.get(ETAG)}
+        etags.pop(url.canonical().path, None)
+        return etags
+
+    def _fetch(
+        self, client: DAVClient, key: str, hrefs: Iterable[str]
+    ) -> dict[str, tuple[str, str]]:
+        """href -> (ETag, text) of those objects that still exist, in ONE calendar-multiget."""
+        url = URL.objectify(key)
+        if not (wanted := [url.join(href) for href in sorted(hrefs)]):
+            return {}
+        objects: list[CalendarObjectResource] = _done(Calendar(client, url).multiget(wanted))
+        return {  # a href deleted since it was listed comes back without data
+            o.url.canonical().path: (str(o.props.get(ETAG) or ""), o.data)
+            for o in objects
+            if o.url is not None and o.data
+        }
+
+    def _count(self, client: DAVClient, calendar: _Calendar) -> int:
+        response = client.report(str(calendar.url), EVENTS, depth=1)
+        if response.status >= 400:
+            raise dav.error_from_response(dav.ReportError, response)
+        return len(response.expand_simple_props())
+
+    def _connected(self, work: Callable[[DAVClient], T]) -> T:
+        """Run `work` with a new client; every failure becomes one SourceError naming the host.
+
+        Credentials go with the first request (Basic): otherwise every new client is refused
+        once, and Radicale delays each refusal by a second. A 401 to that (a server wanting
+        Digest, say) is tried once more letting caldav negotiate, and remembered."""
+        password = self._secret()
+        first = self._preemptive and password is not None
+        for preemptive in (True, False) if first else (False,):
+            client = DAVClient(
+                url=self._config.url,
+                username=self._config.username if password is not None else None,
+                password=password,
+                auth_type="basic" if preemptive else None,
+                timeout=self._timeout,  # type: ignore[arg-type]  # niquests takes a float
+                ssl_verify_cert=self._config.verify_tls,
+                enable_rfc6764=False,
+            )
+            try:
+                done = work(client)
+                self._preemptive = preemptive or not first
+                return done
+            except dav.DAVError as failure:
+                if not (preemptive and failure.status == 401):
+                    raise self._failure(failure) from failure
+            except OSError as failure:  # niquests' errors: refused, timed out, TLS, DNS
+                raise self._failure(failure) from failure
+            finally:
+                client.close()
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _failure(self, failure: Exception) -> SourceError:
+        """One line naming the host; `retry` when waiting may help (down, slow, 5xx)."""
+        host, status = self._host, getattr(failure, "status", None)
+        text, kind = str(failure).lower(), type(failure).__name__
+        if isinstance(failure, dav.AuthorizationError) or status in (401, 403):
+            self._password = None  # read it again next time: it may have been changed
+            who = f"{host} rejected the credentials of {self._config.username!r} (HTTP {status})"
+            remedy = f"check username and password_command/password_env/keyring of {self.name!r}"
+            return SourceError(who, retry=False, remedy=remedy)
+        if isinstance(failure, dav.DAVError) and status and status < 500 and status != 429:
+            where = f"HTTP {status} for {urlsplit(str(failure.url)).path}"
+            remedy = "check the url: the server or principal address"
+            return SourceError(f"{host} refused a request ({where})", retry=False, remedy=remedy)
+        if isinstance(failure, dav.DAVError):
+            return SourceError(f"{host} failed to answer (HTTP {status or kind})", retry=True)
+        if "timeout" in kind.lower() or "timed out" in text:
+            return SourceError(f"{host} did not answer within {self._timeout:g} s", retry=True)
+        if "SSL" in kind or "certificate" in text:
+            remedy = "install its CA, or set verify_tls = false for a server you trust"
+            return SourceError(f"{host}: its TLS certificate failed", retry=False, remedy=remedy)
+        reason = "connection refused" if "refused" in text else kind
+        reason = "its name does not resolve" if "resolve" in text else reason
+        return SourceError(f"cannot reach {host} ({reason})", retry=True)
+
+    def _load(self, cursor: str | None, window: Window) -> tuple[str, dict[str, State]] | None:
+        """The cursor's state; None (a full sync) if missing, unreadable, another account's, or
+        for another window: the window moves once a day, and then every series is expanded anew
+        (objects are not kept, so they are fetched again: one multiget per calendar)."""
+        try:
+            data = json.loads(cursor or "null")
+            if not data or data["version"] != 1 or data["account"] != self._account:
+                return None
+            if data["window"] != _span(window):
+                return None
+            known: dict[str, State] = {}
+            for key, value in data["calendars"].items():
+                token = None if value["token"] is None else str(value["token"])
+                items = {h: (str(e), [str(u) for u in us]) for h, (e, us) in value["items"].items()}
+                known[key] = (token, items)
+            return str(data["home"]), known
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _secret(self) -> str | None:
+        if self._password is None:
+            self._password = (_password(self._config, self._timeout),)
+        return self._password[0]
+
+
+def _password(config: CalDAVCalendar, timeout: float) -> str | None:
+    """From password_command, else password_env, else the keyring; None: no auth. A message
+    names the command or variable, never what it printed."""
+
+    def failed(problem: str) -> SourceError:
+        program = config.password_command[0]
+        return SourceError(f"password_command {program} failed ({problem})", retry=False)
+
+    if config.password_command:
+        try:
+            done = subprocess.run(
+                config.password_command, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise failed(f"no answer within {timeout:g} s") from None
+        except OSError as failure:
+            raise failed(str(failure.strerror)) from None
+        if done.returncode:
+            raise failed(f"exit status {done.returncode}")
+        if first := next(iter(done.stdout.splitlines()), "").strip():
+            return first
+        raise failed("no output")
+    if name := config.password_env:
+        if value := os.environ.get(name):
+            return value
+        raise SourceError(f"the environment variable {name} is not set", retry=False)
+    if not config.keyring:
+        return None
+    try:
+        value = importlib.import_module("keyring").get_password("nudger", config.username)
+    except ImportError:
+        missing = "keyring = true needs the keyring package: pip install keyring"
+        raise SourceError(missing, retry=False) from None
+    except Exception as failure:  # every keyring backend raises its own errors
+        raise SourceError(f"the keyring failed ({type(failure).__name__})", retry=True) from None
+    if not value:
+        no = f'the keyring has no password for {config.username!r} (service "nudger")'
+        raise SourceError(no, retry=False, remedy=f"keyring set nudger {config.username}")
+    return str(value)
+
+
+def _propfind(client: DAVClient, url: str, names: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(href, properties) of `url` and its members."""
+    response = client.propfind(url, props=names, depth=1)
+    if response.status >= 400:
+        kind = dav.NotFoundError if response.status == 404 else dav.PropfindError
+        raise dav.error_from_response(kind, response)
+    results = response.results or []
+    return [(r.href, r.properties) for r in results if isinstance(r, PropfindResult)]
+
+
+def _span(window: Window) -> str:
+    return f"{window.start.isoformat()}/{window.end.isoformat()} {window.zone}"
+
+
+def _merge(parts: Iterable[ical.Parsed]) -> ical.Parsed:
+    """Several objects' events as one, by UID, each time zone once (their problems were reported
+    when each object was parsed)."""
+    components: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    zones: dict[str, Any] = {}
+    for part in parts:
+        for uid, entries in part.components.items():
+            components[uid].extend(entries)
+        for zone in part.timezones:
+            zones.setdefault(str(zone.get("TZID")), zone)
+    return ical.Parsed(dict(components), list(zones.values()), [])
+
+
+def _unsupported(failure: dav.DAVError) -> bool:
+    """The server refused sync-collection as such (no RFC 6578), not this one request."""
+    return "{DAV:}supported-report" in failure.preconditions or (
+        isinstance(failure, dav.ReportError) and failure.status in (None, 400, 405, 415, 501)
+    )
+
+
+def _done(value: T | Coroutine[Any, Any, T]) -> T:
+    """caldav types its calls as sync-or-async; this module uses the sync client only."""
+    if isinstance(value, Coroutine):
+        raise TypeError("the caldav client answered with a coroutine")
+    return value
