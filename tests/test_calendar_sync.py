@@ -15,7 +15,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from integrations.calendars.ics import IcsSource
 from nudger import clock
-from nudger.events import Status, Window
+from nudger.events import SourceError, Status, Window
 from nudger.settings import IcsCalendar
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
@@ -318,3 +318,78 @@ def test_a_rule_that_never_advances_is_skipped_not_hung_on(tmp_path: Path) -> No
     (problem,) = changes.problems
     assert "endless" in problem
     assert "INTERVAL" in problem
+
+
+class _CalendarServer:
+    """A local web server for one .ics file that honours If-None-Match, as calendar hosts do."""
+
+    def __init__(self, body: bytes) -> None:
+        import http.server
+        import threading
+
+        self.body = body
+        self.requests: list[dict[str, str]] = []
+        self.status = 200
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # the name http.server calls
+                outer.requests.append(dict(self.headers))
+                etag = f'"{hash(outer.body)}"'
+                if outer.status != 200:
+                    self.send_response(outer.status)
+                    self.end_headers()
+                elif self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Type", "text/calendar")
+                    self.end_headers()
+                    self.wfile.write(outer.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/calendar.ics"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_ics_url_is_fetched_again_only_when_it_changed(tmp_path: Path) -> None:
+    told = story(TODAY)
+    host = _CalendarServer(told.events["weekly-date.ics"])
+    try:
+        config = IcsCalendar(name="web", type="ics", url=host.url)
+        source = IcsSource(config, timeout=5)
+        window = Window(
+            datetime.combine(TODAY, datetime.min.time(), UTC) - timedelta(days=365),
+            datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(days=90),
+            ZoneInfo("Europe/Berlin"),
+        )
+        first = source.sync(None, window)
+        assert first.complete
+        assert [r.id for r in first.changed] == ["weekly-date"]
+        unchanged = source.sync(first.cursor, window)
+        assert (unchanged.changed, unchanged.complete) == ((), False)
+        assert "If-None-Match" in host.requests[-1]
+        host.body = told.events["mine-0.ics"]
+        changed = source.sync(unchanged.cursor, window)
+        assert [r.id for r in changed.changed] == ["mine-0"]
+        host.status = 503
+        with pytest.raises(SourceError) as failed:
+            source.sync(changed.cursor, window)
+        assert failed.value.retry
+        assert "503" in failed.value.message
+    finally:
+        host.stop()
+    with pytest.raises(SourceError) as down:
+        source.sync(None, window)
+    assert down.value.retry
+    assert "cannot reach 127.0.0.1" in down.value.message
