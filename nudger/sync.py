@@ -74,11 +74,13 @@ def sync_all(
     outcomes = []
     for name, make in sources:
         try:
-            source = make()
+            outcomes.append(sync_source(store, name, make(), rules, window, now=now))
         except SourceError as error:
             outcomes.append(_failed(store, name, error, now))
-            continue
-        outcomes.append(sync_source(store, name, source, rules, window, now=now))
+        except Exception as error:  # a bug in one adapter must not stop the others
+            log.exception("%s: sync failed unexpectedly", name)
+            unexpected = SourceError(f"unexpected {type(error).__name__}: {error}", retry=True)
+            outcomes.append(_failed(store, name, unexpected, now))
     with store.transaction():
         facts = missed_facts(calendar_state.instances(store.db), rules, now=now)
         facts += loose_facts(_open_loose_plans(store), expire_after=loose_expire_after, now=now)

@@ -15,7 +15,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from integrations.calendars.ics import IcsSource
 from nudger import clock
-from nudger.events import SourceError, Status, Window
+from nudger.events import Changes, SourceError, Status, Window
 from nudger.settings import IcsCalendar
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
@@ -393,3 +393,33 @@ def test_an_ics_url_is_fetched_again_only_when_it_changed(tmp_path: Path) -> Non
         source.sync(None, window)
     assert down.value.retry
     assert "cannot reach 127.0.0.1" in down.value.message
+
+
+def test_a_broken_adapter_fails_its_source_only(tmp_path: Path) -> None:
+    from nudger.detect import Rules
+    from nudger.store import Store
+    from nudger.sync import sync_all
+
+    class Broken:
+        name = "broken"
+
+        def sync(self, cursor: str | None, window: Window) -> Changes:
+            raise RuntimeError("a bug")
+
+        def describe(self) -> list[str]:
+            return []
+
+    class Empty(Broken):
+        name = "empty"
+
+        def sync(self, cursor: str | None, window: Window) -> Changes:
+            return Changes(changed=(), cursor="c", complete=True)
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    window = Window(now - timedelta(days=30), now + timedelta(days=30), ZoneInfo("UTC"))
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        outcomes = sync_all(
+            store, [("broken", Broken), ("empty", Empty)], Rules(frozenset(), ()), window, now=now
+        )
+    assert [(o.source, o.ok) for o in outcomes] == [("broken", False), ("empty", True)]
+    assert "unexpected RuntimeError: a bug" in outcomes[0].message
