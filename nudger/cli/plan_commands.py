@@ -196,12 +196,13 @@ def plans(
         return
     from datetime import datetime
 
+    from nudger.terminal import printable
+
     for row in rows:
         start = row["start"]
         when = (
             f"{datetime.fromisoformat(start).astimezone(run.zone):%Y-%m-%d %H:%M}" if start else "-"
         )
         by = {"me": "you", "them": "them", "unknown": "?", None: ""}[row["initiator"]]
-        typer.echo(
-            f"{row['id']}  {when}  {row['person']:<10} {row['status']:<9} {by:<4} {row['summary']}"
-        )
+        summary = printable(str(row["summary"]))
+        typer.echo(f"{row['id']}  {when}  {row['person']:<10} {row['status']:<9} {by:<4} {summary}")

@@ -15,6 +15,7 @@ from rich.text import Text
 from nudger.balance import Month, PersonBalance, Sides
 from nudger.model import Entry, Who
 from nudger.settings_core import Person
+from nudger.terminal import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20
@@ -143,11 +144,11 @@ def history(entries: Sequence[Entry], zone: tzinfo) -> None:
         table.add_row(
             str(entry.id),
             f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}",
-            Text(entry.person or ""),
+            Text(printable(entry.person or "")),
             entry.kind,
             {"me": "you", "them": "them", "unknown": "?"}[entry.who.value],
             entry.source,
-            Text(note),
+            Text(printable(note)),
         )
     console.print(table)
 
