@@ -25,8 +25,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from caldav.davclient import DAVClient
 
 ROOT = Path(__file__).parent.parent
 USERNAME = "alice"
@@ -229,3 +231,19 @@ def xandikos(tmp_path: Path) -> Iterator[Server]:
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def server(request: pytest.FixtureRequest) -> Server:
+    found: Server = request.getfixturevalue(request.param)
+    return found
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[DAVClient]:
+    """The test's own caldav client, to put data on the server the way any client would."""
+    auth: dict[str, Any] = {}
+    if server.password:
+        auth = {"username": server.username, "password": server.password, "auth_type": "basic"}
+    with DAVClient(url=server.url, timeout=10, **auth) as made:
+        yield made

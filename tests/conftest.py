@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import os
+import socket
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from nudger.cli import main
+
+# The real CalDAV servers (Radicale, Xandikos) as fixtures any test module can ask for by name.
+pytest_plugins = ["tests.caldav_servers"]
 
 # Property tests explore new inputs on every local run; CI replays a fixed set so that a red run
 # is reproducible (`--hypothesis-profile=deep` explores much further, for a session of fuzzing).
@@ -89,3 +96,46 @@ def cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse, and remember, every DNS lookup or connection to a host that is not this one."""
+    refused: list[str] = []
+    connect, connect_ex, getaddrinfo = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
+    )
+
+    def local(host: Any) -> bool:
+        text = host.decode() if isinstance(host, bytes) else host
+        if text is None or text == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(text.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+    def check(address: Any) -> None:
+        if isinstance(address, tuple) and not local(address[0]):
+            refused.append(str(address[0]))
+            raise OSError(errno.ENETUNREACH, f"test guard: {address[0]} is not this machine")
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        check((host,))
+        return getaddrinfo(host, *args, **kwargs)
+
+    def guarded_connect(sock: socket.socket, address: Any) -> None:
+        check(address)
+        connect(sock, address)
+
+    def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
+        check(address)
+        return connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield refused
+    assert refused == [], f"tried to leave the machine: {refused}"

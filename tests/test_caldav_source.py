@@ -13,7 +13,6 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,7 @@ from caldav.davclient import DAVClient
 from integrations.calendars.caldav import CalDAVSource, create
 from nudger.events import Changes, EventInstance, Participation, SourceError, Status, Window
 from nudger.settings import CalDAVCalendar
-from tests.caldav_servers import (  # noqa: F401 - pytest finds fixtures by their names
-    PASSWORD,
-    Server,
-    free_port,
-    radicale,
-    xandikos,
-)
+from tests.caldav_servers import PASSWORD, Server, free_port
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WINDOW = Window(datetime(2027, 3, 1, tzinfo=BERLIN), datetime(2027, 4, 1, tzinfo=BERLIN), BERLIN)
@@ -121,22 +114,6 @@ def ics(body: str) -> str:
 
 def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
-
-
-@pytest.fixture(params=["radicale", "xandikos"])
-def server(request: pytest.FixtureRequest) -> Server:
-    found: Server = request.getfixturevalue(request.param)
-    return found
-
-
-@pytest.fixture
-def client(server: Server) -> Iterator[DAVClient]:
-    """The test's own caldav client, to put data on the server the way any client would."""
-    auth: dict[str, Any] = {}
-    if server.password:
-        auth = {"username": server.username, "password": server.password, "auth_type": "basic"}
-    with DAVClient(url=server.url, timeout=10, **auth) as made:
-        yield made
 
 
 def settings(server: Server, **changes: Any) -> CalDAVCalendar:

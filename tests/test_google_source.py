@@ -4,8 +4,6 @@ tries to reach another machine, so Google itself is never contacted."""
 
 from __future__ import annotations
 
-import errno
-import ipaddress
 import json
 import os
 import random
@@ -45,48 +43,7 @@ LONG_AGO = "2000-01-01T00:00:00Z"
 Sign = Callable[..., str]
 Make = Callable[..., GoogleSource]
 
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Refuse, and remember, every DNS lookup or connection to a host that is not this one."""
-    refused: list[str] = []
-    connect, connect_ex, getaddrinfo = (
-        socket.socket.connect,
-        socket.socket.connect_ex,
-        socket.getaddrinfo,
-    )
-
-    def local(host: Any) -> bool:
-        text = host.decode() if isinstance(host, bytes) else host
-        if text is None or text == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(text.split("%")[0]).is_loopback
-        except ValueError:
-            return False
-
-    def check(address: Any) -> None:
-        if isinstance(address, tuple) and not local(address[0]):
-            refused.append(str(address[0]))
-            raise OSError(errno.ENETUNREACH, f"test guard: {address[0]} is not this machine")
-
-    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        check((host,))
-        return getaddrinfo(host, *args, **kwargs)
-
-    def guarded_connect(sock: socket.socket, address: Any) -> None:
-        check(address)
-        connect(sock, address)
-
-    def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
-        check(address)
-        return connect_ex(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    yield refused
-    assert refused == [], f"tried to leave the machine: {refused}"
+pytestmark = pytest.mark.usefixtures("no_network")  # nothing may leave the machine
 
 
 @pytest.fixture

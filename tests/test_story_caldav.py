@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +14,11 @@ import pytest
 from caldav.davclient import DAVClient
 
 from nudger import clock
-from tests.caldav_servers import Server, radicale, xandikos  # noqa: F401 - fixtures by name
+from tests.caldav_servers import Server
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
 
 TODAY = clock.now().date()
-
-
-@pytest.fixture(params=["radicale", "xandikos"])
-def server(request: pytest.FixtureRequest) -> Server:
-    found: Server = request.getfixturevalue(request.param)
-    return found
-
-
-@pytest.fixture
-def client(server: Server) -> Iterator[DAVClient]:
-    auth: dict[str, Any] = {}
-    if server.password:
-        auth = {"username": server.username, "password": server.password, "auth_type": "basic"}
-    with DAVClient(url=server.url, timeout=10, **auth) as made:
-        yield made
 
 
 @pytest.fixture
