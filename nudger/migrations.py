@@ -33,9 +33,16 @@ def m001_people_and_entries(db: sqlite3.Connection) -> None:
             who TEXT NOT NULL CHECK (who IN ('me', 'them', 'unknown')),
             source TEXT NOT NULL,
             key TEXT NOT NULL UNIQUE,
-            details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+            details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
+            supersedes TEXT REFERENCES entry(key)
         )
         """
+    )
+    # The log is append-only, so a correction ("that plan was their idea", from `plans mark`)
+    # is a new entry naming the one it replaces. Counting skips a replaced entry; an entry is
+    # replaced at most once (a later correction replaces the correction).
+    db.execute(
+        "CREATE UNIQUE INDEX entry_by_supersedes ON entry (supersedes) WHERE supersedes IS NOT NULL"
     )
     # Covers the balance queries: a person's window is one index range with kind and who in it.
     db.execute("CREATE INDEX entry_by_person_time ON entry (person_id, at, kind, who)")
@@ -74,8 +81,30 @@ def m001_people_and_entries(db: sqlite3.Connection) -> None:
     )
     db.execute(
         """
+        CREATE TRIGGER entry_tally_supersede AFTER INSERT ON entry
+        WHEN new.supersedes IS NOT NULL
+        BEGIN
+            UPDATE day_tally SET
+                me = me - (replaced.who = 'me'),
+                them = them - (replaced.who = 'them'),
+                unknown = unknown - (replaced.who = 'unknown')
+            FROM (SELECT person_id, at, kind, who FROM entry WHERE key = new.supersedes) AS replaced
+            WHERE day_tally.person_id = replaced.person_id AND day_tally.kind = replaced.kind
+              AND day_tally.day = (replaced.at - (replaced.at < 0) * 86399) / 86400;
+            DELETE FROM day_tally
+            WHERE (person_id, day, kind) = (
+                SELECT person_id, (at - (at < 0) * 86399) / 86400, kind
+                FROM entry WHERE key = new.supersedes
+            ) AND me = 0 AND them = 0 AND unknown = 0;
+        END
+        """
+    )
+    # A replaced entry is already out of the tally: deleting it must not take it out twice.
+    db.execute(
+        """
         CREATE TRIGGER entry_tally_delete AFTER DELETE ON entry
         WHEN old.person_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM entry WHERE supersedes = old.key)
         BEGIN
             UPDATE day_tally SET
                 me = me - (old.who = 'me'),
@@ -131,56 +160,4 @@ def m002_calendar_state(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_corrections(db: sqlite3.Connection) -> None:
-    # The log is append-only, so a correction ("that plan was their idea", from `plans mark`)
-    # is a new entry naming the one it replaces. Counting skips a replaced entry; the tally
-    # takes it out when its replacement arrives. An entry is replaced at most once (a later
-    # correction replaces the correction).
-    db.execute("ALTER TABLE entry ADD COLUMN supersedes TEXT REFERENCES entry(key)")
-    db.execute(
-        "CREATE UNIQUE INDEX entry_by_supersedes ON entry (supersedes) WHERE supersedes IS NOT NULL"
-    )
-    db.execute(
-        """
-        CREATE TRIGGER entry_tally_supersede AFTER INSERT ON entry
-        WHEN new.supersedes IS NOT NULL
-        BEGIN
-            UPDATE day_tally SET
-                me = me - (replaced.who = 'me'),
-                them = them - (replaced.who = 'them'),
-                unknown = unknown - (replaced.who = 'unknown')
-            FROM (SELECT person_id, at, kind, who FROM entry WHERE key = new.supersedes) AS replaced
-            WHERE day_tally.person_id = replaced.person_id AND day_tally.kind = replaced.kind
-              AND day_tally.day = (replaced.at - (replaced.at < 0) * 86399) / 86400;
-            DELETE FROM day_tally WHERE me = 0 AND them = 0 AND unknown = 0;
-        END
-        """
-    )
-    # A replaced entry is no longer in the tally: deleting it must not take it out twice.
-    db.execute("DROP TRIGGER entry_tally_delete")
-    db.execute(
-        """
-        CREATE TRIGGER entry_tally_delete AFTER DELETE ON entry
-        WHEN old.person_id IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM entry WHERE supersedes = old.key)
-        BEGIN
-            UPDATE day_tally SET
-                me = me - (old.who = 'me'),
-                them = them - (old.who = 'them'),
-                unknown = unknown - (old.who = 'unknown')
-            WHERE person_id = old.person_id AND kind = old.kind
-              AND day = (old.at - (old.at < 0) * 86399) / 86400;
-            DELETE FROM day_tally
-            WHERE person_id = old.person_id AND kind = old.kind
-              AND day = (old.at - (old.at < 0) * 86399) / 86400
-              AND me = 0 AND them = 0 AND unknown = 0;
-        END
-        """
-    )
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    m001_people_and_entries,
-    m002_calendar_state,
-    m003_corrections,
-)
+MIGRATIONS: tuple[Migration, ...] = (m001_people_and_entries, m002_calendar_state)
