@@ -18,6 +18,7 @@ from typing import Any
 
 from nudger.events import EventInstance, Participation, Status
 from nudger.model import Entry, Kind, NewEntry, Who
+from nudger.settings import Settings
 
 CALENDAR_SOURCE = "calendar"
 
@@ -44,6 +45,21 @@ class Rules:
     me_markers: tuple[str, ...] = ()
     them_markers: tuple[str, ...] = ()
     missed_after: timedelta = timedelta(days=14)
+
+
+def rules_from(settings: Settings) -> Rules:
+    """Detection's view of the settings: my addresses, the tracked people, the markers."""
+    return Rules(
+        me=frozenset(settings.me.emails),
+        people=tuple(
+            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
+            for person in settings.people
+            if person.tracked
+        ),
+        me_markers=tuple(settings.plans.me_markers),
+        them_markers=tuple(settings.plans.them_markers),
+        missed_after=settings.plans.missed_after,
+    )
 
 
 def involved(instance: EventInstance, rules: Rules) -> list[Tracked]:

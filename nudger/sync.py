@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from nudger import calendar_state, queries
-from nudger.detect import Rules, Tracked, involved, loose_facts, missed_facts, resource_facts
+from nudger.detect import Rules, involved, loose_facts, missed_facts, resource_facts
 from nudger.events import CalendarSource, Changes, EventInstance, SourceError, Window
 from nudger.model import Entry, Kind
 from nudger.settings import Settings
@@ -36,20 +36,6 @@ class Outcome:
     new_facts: int = 0
     problems: tuple[str, ...] = ()
     retry: bool = True
-
-
-def rules_from(settings: Settings) -> Rules:
-    return Rules(
-        me=frozenset(settings.me.emails),
-        people=tuple(
-            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
-            for person in settings.people
-            if person.tracked
-        ),
-        me_markers=tuple(settings.plans.me_markers),
-        them_markers=tuple(settings.plans.them_markers),
-        missed_after=settings.plans.missed_after,
-    )
 
 
 def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:

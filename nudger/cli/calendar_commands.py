@@ -225,7 +225,8 @@ def daemon(
             "the long-running daemon is not available yet; run `nudger daemon --once` "
             "(from a timer, for now)"
         )
-    from nudger.sync import rules_from, sync_all, window_for
+    from nudger.detect import rules_from
+    from nudger.sync import sync_all, window_for
 
     run = session(ctx)
     settings = run.settings

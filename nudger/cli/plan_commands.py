@@ -121,10 +121,9 @@ def plans(
     if sum((upcoming, missed, unclassified)) > 1:
         raise UsageError("choose one of --upcoming, --missed and --unclassified")
     from nudger import calendar_state, people, queries
-    from nudger.detect import involved
+    from nudger.detect import involved, rules_from
     from nudger.events import Participation, Status
     from nudger.model import Kind
-    from nudger.sync import rules_from
 
     run = session(ctx)
     rules = rules_from(run.settings)
