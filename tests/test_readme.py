@@ -21,6 +21,7 @@ def test_the_readme_opens_with_the_install_and_the_test_command() -> None:
     install, test = code_blocks(README)[:2]
     assert "pip install ." in install
     assert "nudger init" in install
+    assert "nudger daemon --once" in install  # the main job, on the local folder init made
     assert "pip install -e '.[test]'" in test
     assert "pytest" in test
     assert README.index(install) < README.index("## ")
@@ -48,3 +49,16 @@ def test_the_quick_start_works_as_written() -> None:
     assert alex["person"] == "Alex"
     assert alex["initiations"] == {"me": 4, "them": 1, "unknown": 0}
     assert alex["verdict"] == "one-sided"
+
+
+def test_the_main_job_runs_on_the_embedded_default() -> None:
+    """The first command's nudger steps work in a new home: no account, no config by hand."""
+    install = code_blocks(README)[0]
+    steps = [part.strip() for part in install.split("&&") if "bin/nudger" in part]
+    assert steps
+    for step in steps:
+        argv = shlex.split(step)[1:]
+        done = subprocess.run(
+            [sys.executable, "-m", "nudger", *argv], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, (step, done.stderr)
