@@ -151,6 +151,7 @@ def test_every_source_failing_is_exit_1(
     assert cli("daemon", "--once").code == 1
 
 
+@pytest.mark.filterwarnings("ignore:Timezone .* is a globally unique TZID")  # corpus files do it
 @pytest.mark.parametrize("corpus", CORPORA, ids=["icalendar", "recurring-ical-events"])
 def test_every_calendar_of_the_test_corpora_is_read_without_a_crash(corpus: Path) -> None:
     """Broken ones included: a bad event is skipped, named by file and UID; the rest is read."""
