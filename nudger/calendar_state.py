@@ -61,11 +61,24 @@ def source_states(db: sqlite3.Connection) -> dict[str, SourceState]:
     }
 
 
+def resources(db: sqlite3.Connection, source: str) -> dict[str, tuple[EventInstance, ...]]:
+    """What a source showed at its last sync, by resource (only those involving tracked people)."""
+    return {
+        resource: _decode(stored)
+        for resource, stored in db.execute(
+            "SELECT resource, instances FROM resource_state WHERE source = ?", (source,)
+        )
+    }
+
+
 def instances(db: sqlite3.Connection) -> Iterator[EventInstance]:
     """Every stored plan instance (those involving tracked people), across sources."""
     for (stored,) in db.execute("SELECT instances FROM resource_state ORDER BY source, resource"):
-        for item in json.loads(stored):
-            yield EventInstance.from_json(item)
+        yield from _decode(stored)
+
+
+def _decode(stored: str) -> tuple[EventInstance, ...]:
+    return tuple(EventInstance.from_json(item) for item in json.loads(stored))
 
 
 def forget_source(store: Store, source: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,11 @@ from nudger.model import Entry, Kind, NewEntry, Who
 from nudger.settings import Settings
 
 CALENDAR_SOURCE = "calendar"
+
+
+def from_calendar(entry: Entry) -> bool:
+    """Whether a log entry was derived from a calendar (its source is `calendar:NAME`)."""
+    return entry.source.startswith(f"{CALENDAR_SOURCE}:")
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def resource_facts(
         facts += _instance_facts(before.get(instance.occurrence), instance, rules, now)
     for occurrence, instance in before.items():
         if occurrence not in seen and instance.start >= window_start:
-            gone = _with_status(instance, Status.CANCELLED)
+            gone = replace(instance, status=Status.CANCELLED, updated=None)
             facts += _instance_facts(instance, gone, rules, now)
     return facts
 
@@ -233,12 +238,6 @@ def _proposed_at(instance: EventInstance, now: datetime) -> datetime:
 
 def _not_after(moment: datetime | None, now: datetime) -> datetime:
     return now if moment is None or moment > now else moment
-
-
-def _with_status(instance: EventInstance, status: Status) -> EventInstance:
-    from dataclasses import replace
-
-    return replace(instance, status=status, updated=None)
 
 
 def _entry(

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from nudger.balance import Sides, Thresholds, share_me, verdict
-from nudger.detect import Rules, involved, rules_from
+from nudger.detect import Rules, from_calendar, involved, rules_from
 from nudger.events import EventInstance, Participation, Status
 from nudger.model import Entry, Kind, Who
 from nudger.settings import QuietHours, Settings
@@ -41,7 +41,6 @@ from nudger.when import format_duration, local_midnight
 WAIT_STARTED = "wait.started"
 WAIT_ENDED = "wait.ended"
 
-CALENDAR_SOURCE_PREFIX = "calendar:"
 _GRATITUDE_TRIES = 24  # candidate times per gratitude moment before it is given up for the week
 _ASK_WHO_MAX_AGE = timedelta(days=14)  # only ask about plans that start at most this long ago
 
@@ -476,7 +475,7 @@ def _who_suggested(c: _Context) -> Iterator[Nudge]:
         if (
             entry.kind != Kind.PLAN
             or entry.who is not Who.UNKNOWN
-            or not entry.source.startswith(CALENDAR_SOURCE_PREFIX)
+            or not from_calendar(entry)
             or entry.person is None
         ):
             continue

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from nudger import calendar_state, queries
 from nudger.detect import Rules, involved, loose_facts, missed_facts, resource_facts
-from nudger.events import CalendarSource, Changes, EventInstance, SourceError, Window
+from nudger.events import CalendarSource, Changes, SourceError, Window
 from nudger.model import Entry, Kind
 from nudger.settings import Settings
 from nudger.store import Store, to_timestamp
@@ -118,12 +118,7 @@ def sync_source(
 def _apply(
     store: Store, name: str, changes: Changes, rules: Rules, window: Window, now: datetime
 ) -> int:
-    known = {
-        resource: tuple(EventInstance.from_json(item) for item in json.loads(instances))
-        for resource, instances in store.db.execute(
-            "SELECT resource, instances FROM resource_state WHERE source = ?", (name,)
-        )
-    }
+    known = calendar_state.resources(store.db, name)
     gone = set(changes.removed)
     if changes.complete:
         gone |= set(known) - {resource.id for resource in changes.changed}

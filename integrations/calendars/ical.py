@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -146,8 +146,12 @@ def _excluded(
             excluded = to_utc(moment, window.zone)
             if window.start <= excluded < window.end:
                 made.append(
-                    _replace(
-                        template, recurrence_id=excluded, start=excluded, end=excluded + length
+                    replace(
+                        template,
+                        status=Status.CANCELLED,
+                        recurrence_id=excluded,
+                        start=excluded,
+                        end=excluded + length,
                     )
                 )
     return made
@@ -158,12 +162,6 @@ def _exdates(value: Any) -> list[date | datetime]:
         return []
     lists = value if isinstance(value, list) else [value]
     return [item.dt for entry in lists for item in entry.dts]
-
-
-def _replace(instance: EventInstance, **changes: Any) -> EventInstance:
-    from dataclasses import replace
-
-    return replace(instance, status=Status.CANCELLED, **changes)
 
 
 def _end(event: Any, raw_start: Any, start: datetime, zone: tzinfo) -> datetime:

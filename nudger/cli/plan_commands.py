@@ -43,10 +43,10 @@ MARK_SOURCE = "mark"
 
 def current_plans(entries: Iterable[Entry]) -> list[Entry]:
     """Plan entries from calendars (or corrections of them) that still count."""
+    from nudger.detect import from_calendar
+
     return [
-        e
-        for e in entries
-        if not e.superseded and (e.source.startswith("calendar:") or e.source == MARK_SOURCE)
+        e for e in entries if not e.superseded and (from_calendar(e) or e.source == MARK_SOURCE)
     ]
 
 
