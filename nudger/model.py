@@ -95,3 +95,21 @@ class Entry:
             "supersedes": self.supersedes,
             "superseded": self.superseded,
         }
+
+
+MARK_SOURCE = "mark"  # corrections of a plan's side, by `nudger plans mark` or a nudge's answer
+
+
+def correction(current: Entry, who: Who, key: str) -> NewEntry:
+    """A plan entry replacing `current`, saying `who` suggested it; the old side stays in
+    `details["was"]`, and counting skips the replaced entry."""
+    return NewEntry(
+        at=current.at,
+        kind=Kind.PLAN.value,
+        who=who,
+        source=MARK_SOURCE,
+        key=key,
+        person=current.person,
+        details={**current.details, "was": current.who.value},
+        supersedes=current.key,
+    )

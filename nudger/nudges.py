@@ -23,10 +23,11 @@ Conventions:
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from nudger.balance import Sides, Thresholds, share_me, verdict
 from nudger.detect import Rules, from_calendar, involved, rules_from
@@ -72,6 +73,34 @@ class Nudge:
     title: str
     body: str
     actions: tuple[str, ...]
+    occurrence: str = ""  # what the nudge is about within its kind: a date, a week, a log key
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "person": self.person,
+            "due": self.due.isoformat(),
+            "latest": self.latest.isoformat(),
+            "title": self.title,
+            "body": self.body,
+            "actions": list(self.actions),
+            "occurrence": self.occurrence,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Nudge:
+        return cls(
+            id=str(data["id"]),
+            kind=NudgeKind(data["kind"]),
+            person=data.get("person"),
+            due=datetime.fromisoformat(data["due"]),
+            latest=datetime.fromisoformat(data["latest"]),
+            title=str(data["title"]),
+            body=str(data["body"]),
+            actions=tuple(data["actions"]),
+            occurrence=str(data.get("occurrence", "")),
+        )
 
 
 # Fixed lateness per kind; check-ins and the after-date prompt last until the end of their
@@ -193,7 +222,7 @@ def _checkins(c: _Context) -> Iterator[Nudge]:
     for person in _of_kinds(c, section.kinds):
         checkins = [e for e in c.of(person.name) if e.kind == Kind.CHECKIN]
         logged = {e.at.astimezone(c.zone).date() for e in checkins}
-        last_by_me = bool(checkins) and checkins[-1].who is Who.ME
+        last_by_me = checkin_turn(checkins) is Who.THEM
         for day in c.local_days(1):
             if day.weekday() not in days or day in logged:
                 continue
@@ -498,6 +527,17 @@ def _who_suggested(c: _Context) -> Iterator[Nudge]:
         )
 
 
+def wait_until(entries: Sequence[Entry], person: str, now: datetime) -> datetime | None:
+    """When the wait with `person` that covers `now` ends, or None when none does."""
+    ends = [w.end for w in _waits(entries) if w.person == person and w.covers(now)]
+    return max(ends, default=None)
+
+
+def checkin_turn(checkins: Sequence[Entry]) -> Who:
+    """Who starts the next check-in: them after one I started, otherwise me."""
+    return Who.THEM if checkins and checkins[-1].who is Who.ME else Who.ME
+
+
 # --- shared pieces -----------------------------------------------------------------------------
 
 _VERBS: dict[str, str] = {
@@ -521,7 +561,9 @@ def _nudge(
 ) -> Nudge:
     """A nudge whose id is its kind, person and occurrence: the same inputs, the same id."""
     parts = [kind.value, *([person] if person else []), occurrence]
-    return Nudge(":".join(parts), kind, person, due.astimezone(UTC), latest, title, body, actions)
+    return Nudge(
+        ":".join(parts), kind, person, due.astimezone(UTC), latest, title, body, actions, occurrence
+    )
 
 
 def _waits(entries: Sequence[Entry]) -> tuple[_Wait, ...]:

@@ -38,12 +38,10 @@ def plan_id(uid: str) -> str:
     return hashlib.sha1(uid.encode(), usedforsecurity=False).hexdigest()[:8]
 
 
-MARK_SOURCE = "mark"
-
-
 def current_plans(entries: Iterable[Entry]) -> list[Entry]:
     """Plan entries from calendars (or corrections of them) that still count."""
     from nudger.detect import from_calendar
+    from nudger.model import MARK_SOURCE
 
     return [
         e for e in entries if not e.superseded and (from_calendar(e) or e.source == MARK_SOURCE)
@@ -63,7 +61,7 @@ def plans_mark(
 ) -> None:
     """Say whose idea a plan was; the answer stays through every later sync."""
     from nudger import people, queries
-    from nudger.model import Kind, NewEntry, Who
+    from nudger.model import MARK_SOURCE, Kind, Who, correction
 
     run = session(ctx)
     with run.store() as store:
@@ -85,19 +83,7 @@ def plans_mark(
         if current.who.value == by:
             typer.echo(f"{plan} ({summary}) is already marked as {by}.")
             return
-        store.append(
-            NewEntry(
-                at=current.at,
-                kind=Kind.PLAN.value,
-                who=Who(by),
-                source=MARK_SOURCE,
-                key=f"{MARK_SOURCE}:{uuid.uuid4()}",
-                person=current.person,
-                details={**current.details, "was": current.who.value},
-                supersedes=current.key,
-            ),
-            now=run.now,
-        )
+        store.append(correction(current, Who(by), f"{MARK_SOURCE}:{uuid.uuid4()}"), now=run.now)
     starter = "you" if by == "me" else "them"
     typer.echo(f"Marked {plan} ({summary}) as started by {starter}.")
 
