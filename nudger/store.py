@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -38,8 +38,7 @@ class Store:
         """Open (creating the folder and file if needed) and bring the schema up to date."""
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # The log is personal: create it owner-only (SQLite gives -wal and -shm the same mode).
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            _create_private(path)
             connection = _connect(str(path))
             _use_write_ahead_log(connection)
             store = cls(connection, path)
@@ -175,6 +174,19 @@ def to_timestamp(moment: datetime) -> int:
     if moment.tzinfo is None:
         raise ValueError("the log stores tz-aware times only")
     return math.floor(moment.timestamp())
+
+
+def _create_private(path: Path) -> None:
+    """Create the log owner-only (SQLite gives -wal and -shm the same mode) if it is missing.
+
+    Never open and close an existing log file here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, including those of its other connections, and
+    SQLite relies on them. Another process then takes itself for the last user, checkpoints
+    and deletes the write-ahead log under the daemon's feet, and what the daemon commits after
+    that goes to a deleted file: invisible to everyone, and lost at a crash.
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _connect(target: str) -> sqlite3.Connection:

@@ -377,3 +377,32 @@ def test_a_reader_during_concurrent_writes_never_errs_and_sees_whole_batches(
         assert store.integrity_problems() == []
         assert count(store) == 2 * batches * batch
         assert_tallies_match_entries(store)
+
+
+def _count_elsewhere(path: Path) -> int:
+    """How many entries another process sees in the log now."""
+    code = (
+        "import sys; from pathlib import Path; from nudger.store import Store\n"
+        "with Store.open(Path(sys.argv[1])) as s:\n"
+        "    print(s.db.execute('SELECT count(*) FROM entry').fetchone()[0])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def test_a_second_connection_in_one_process_keeps_the_first_ones_writes_visible(
+    tmp_path: Path,
+) -> None:
+    """The daemon holds the log open while its sync thread opens it again. Opening must not
+    drop the first connection's locks: another process would then delete the write-ahead log
+    and every later commit of the daemon would go to a deleted file, seen by no one."""
+    path = tmp_path / "log.sqlite3"
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    with Store.open(path) as daemon:
+        daemon.append(NewEntry(now, "message", Who.ME, "manual", "first", "Alex"), now=now)
+        Store.open(path).close()  # the sync thread's own connection, opened and closed
+        assert _count_elsewhere(path) == 1  # a CLI command reads, then closes its connection
+        daemon.append(NewEntry(now, "message", Who.ME, "manual", "second", "Alex"), now=now)
+        assert _count_elsewhere(path) == 2
