@@ -21,6 +21,7 @@ import tomlkit.exceptions
 from pydantic import BaseModel
 from tomlkit.items import AoT, Item, Table
 
+from nudger import paths, wake
 from nudger.config_file import models_in, parse_document, union_tag, validate
 from nudger.errors import ConfigError
 from nudger.private_file import write_private
@@ -51,6 +52,7 @@ def edit(path: Path, change: Callable[[tomlkit.TOMLDocument], None]) -> Settings
     settings = validate(parse_document(text, path), path, hint=f"{path} was left unchanged")
     if text != original:
         write_private(path, text)
+        wake.poke(paths.data_dir())  # a running daemon re-reads it now, not at its next tick
     return settings
 
 

@@ -14,12 +14,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 
-from nudger import calendar_state, queries
+from nudger import adapters, calendar_state, queries
 from nudger.detect import Rules, involved, loose_facts, missed_facts, resource_facts
 from nudger.events import CalendarSource, Changes, SourceError, Window
 from nudger.model import Entry, Kind
-from nudger.settings import Settings
+from nudger.errors import NudgerError
+from nudger.settings import Calendar, Settings
 from nudger.store import Store, to_timestamp
 from nudger.when import local_midnight
 
@@ -44,6 +46,25 @@ def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
     first = (now - settings.sync.past).astimezone(zone).date()
     last = (now + settings.sync.future).astimezone(zone).date()
     return Window(local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone), zone)
+
+
+def factories(settings: Settings, data_dir: Path) -> list[tuple[str, Callable[[], CalendarSource]]]:
+    """Each enabled calendar's name and a function creating its source. The adapter is looked
+    up and imported only when the function runs, so a failing one fails as that source."""
+    timeout = settings.sync.timeout.total_seconds()
+
+    def factory(config: Calendar) -> Callable[[], CalendarSource]:
+        def make() -> CalendarSource:
+            try:
+                create = adapters.load(adapters.CALENDARS, config.type)
+                source: CalendarSource = create(config, timeout=timeout, data_dir=data_dir)  # type: ignore[operator]
+            except NudgerError as error:
+                raise SourceError(error.message, retry=False, remedy=error.hint) from error
+            return source
+
+        return make
+
+    return [(config.name, factory(config)) for config in settings.calendars if config.enabled]
 
 
 def sync_all(

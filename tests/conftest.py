@@ -18,8 +18,9 @@ from hypothesis import settings as hypothesis_settings
 
 from nudger.cli import main
 
-# The real CalDAV servers (Radicale, Xandikos) as fixtures any test module can ask for by name.
-pytest_plugins = ["tests.caldav_servers"]
+# Real servers as fixtures any test module can ask for by name: the CalDAV servers (Radicale,
+# Xandikos), and a private D-Bus session bus with a notification server on it.
+pytest_plugins = ["tests.caldav_servers", "tests.dbus_session"]
 
 # Property tests explore new inputs on every local run; CI replays a fixed set so that a red run
 # is reproducible (`--hypothesis-profile=deep` explores much further, for a session of fuzzing).

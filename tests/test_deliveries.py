@@ -151,7 +151,7 @@ def test_an_action_the_nudge_does_not_offer_is_refused(store: Store) -> None:
 
 
 def test_who_suggested_answers_correct_the_plan_that_stands(store: Store) -> None:
-    """"Them" replaces the plan entry; a later "me" replaces that correction in turn."""
+    """ "Them" replaces the plan entry; a later "me" replaces that correction in turn."""
     config = settings(dates={"lead_times": [], "ask_who_initiated": True})
     plan = NewEntry(
         NOW - timedelta(hours=1),

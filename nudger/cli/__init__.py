@@ -24,9 +24,17 @@ COMMAND_MODULES = {
     "balance": "query_commands",
     "history": "query_commands",
     "calendars": "calendar_commands",
-    "daemon": "calendar_commands",
+    "daemon": "daemon_commands",
+    "status": "daemon_commands",
+    "nudges": "daemon_commands",
+    "done": "daemon_commands",
+    "skip": "daemon_commands",
+    "snooze": "daemon_commands",
+    "answer": "daemon_commands",
+    "wait": "daemon_commands",
     "plans": "plan_commands",
     "auth": "calendar_commands",
+    "service": "service_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

@@ -35,6 +35,7 @@ class Session:
     def __init__(self, config_option: Path | None = None, verbose: bool = False) -> None:
         self.config_option = config_option
         self.verbose = verbose
+        self.wrote = False  # the log was opened for writing: a running daemon should replan
 
     @cached_property
     def loaded(self) -> LoadedSettings[Settings]:
@@ -73,6 +74,7 @@ class Session:
     def store(self) -> Store:
         from nudger.store import Store
 
+        self.wrote = True
         return Store.open(paths.log_path())
 
     def store_for_reading(self) -> Store:
@@ -86,7 +88,7 @@ class NudgerGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except NudgerError as error:
             _fail(ctx, error.message, error.hint, error.exit_code)
         except KeyboardInterrupt:
@@ -102,6 +104,11 @@ class NudgerGroup(TyperGroup):
                 "run again with -v to see where it happened",
                 EXIT_FAILURE,
             )
+        if isinstance(ctx.obj, Session) and ctx.obj.wrote:
+            from nudger import wake
+
+            wake.poke(paths.data_dir())
+        return result
 
 
 def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:

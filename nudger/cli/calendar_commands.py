@@ -1,4 +1,4 @@
-"""`nudger calendars add|list|remove|test`, `nudger daemon --once` and `nudger plans`."""
+"""`nudger calendars add|list|remove|test` and `nudger auth`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 
 from nudger import paths
 from nudger.cli.app import Session, app, print_json, session
-from nudger.errors import EXIT_FAILURE, NudgerError, UsageError
+from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
     from nudger.events import CalendarSource
@@ -20,28 +20,11 @@ calendars_app = typer.Typer(help="The calendars nudger reads plans from.", no_ar
 app.add_typer(calendars_app, name="calendars")
 
 
-def source_factories(
-    run: Session,
-) -> list[tuple[str, Callable[[], CalendarSource]]]:
+def source_factories(run: Session) -> list[tuple[str, Callable[[], CalendarSource]]]:
     """Each enabled calendar's name and a function creating its source (imported only then)."""
-    from nudger import adapters
-    from nudger.events import SourceError
+    from nudger.sync import factories
 
-    settings = run.settings
-    timeout = settings.sync.timeout.total_seconds()
-
-    def factory(config: Any) -> Callable[[], CalendarSource]:
-        def make() -> CalendarSource:
-            try:
-                create = adapters.load(adapters.CALENDARS, config.type)
-                source: CalendarSource = create(config, timeout=timeout, data_dir=paths.data_dir())  # type: ignore[operator]
-            except NudgerError as error:
-                raise SourceError(error.message, retry=False, remedy=error.hint) from error
-            return source
-
-        return make
-
-    return [(config.name, factory(config)) for config in settings.calendars if config.enabled]
+    return factories(run.settings, paths.data_dir())
 
 
 @calendars_app.command(
@@ -209,50 +192,6 @@ def calendars_test(
         for line in lines:
             typer.echo(f"    {line}")
     if failed:
-        raise typer.Exit(EXIT_FAILURE)
-
-
-@app.command(epilog="Example: nudger daemon --once")
-def daemon(
-    ctx: typer.Context,
-    once: Annotated[
-        bool, typer.Option("--once", help="Sync every calendar, record what it shows, and exit.")
-    ] = False,
-) -> None:
-    """Sync the calendars into the log (with --once: one pass, then exit)."""
-    if not once:
-        raise UsageError(
-            "the long-running daemon is not available yet; run `nudger daemon --once` "
-            "(from a timer, for now)"
-        )
-    from nudger.detect import rules_from
-    from nudger.sync import sync_all, window_for
-
-    run = session(ctx)
-    settings = run.settings
-    factories = source_factories(run)
-    if not factories:
-        typer.echo(
-            "No calendars to sync. Add one: nudger calendars add NAME --type ics --path FOLDER"
-        )
-        return
-    with run.store() as store:
-        outcomes = sync_all(
-            store,
-            factories,
-            rules_from(settings),
-            window_for(settings, run.now, run.zone),
-            now=run.now,
-            loose_expire_after=settings.plans.loose_expire_after,
-        )
-    for outcome in outcomes:
-        mark = "✓" if outcome.ok else "✗"
-        typer.echo(f"{mark} {outcome.source}: {outcome.message}")
-        for problem in outcome.problems[:5]:
-            typer.echo(f"    skipped: {problem}", err=True)
-        if len(outcome.problems) > 5:
-            typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
-    if not any(outcome.ok for outcome in outcomes):
         raise typer.Exit(EXIT_FAILURE)
 
 

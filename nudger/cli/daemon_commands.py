@@ -1,0 +1,347 @@
+"""`nudger daemon`, `status`, `nudges`, `done`, `snooze`, `skip` and `wait`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from nudger import paths
+from nudger.cli.app import Session, app, print_json, session
+from nudger.errors import EXIT_FAILURE, UsageError
+
+if TYPE_CHECKING:
+    from nudger.deliveries import Delivery
+    from nudger.store import Store
+
+
+def short_id(nudge_id: str) -> str:
+    """A short, stable handle for a nudge, easier to type than its full id."""
+    return hashlib.sha1(nudge_id.encode(), usedforsecurity=False).hexdigest()[:6]
+
+
+@app.command(epilog="Examples: nudger daemon · nudger daemon --once (sync once, from a timer)")
+def daemon(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Sync every calendar, record what it shows, and exit.")
+    ] = False,
+) -> None:
+    """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config)."""
+    run = session(ctx)
+    if once:
+        _sync_once(run)
+        return
+    import signal
+    import sys
+
+    # Until the loop takes over SIGTERM and SIGINT, stopping during start-up is a clean exit too.
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: sys.exit(0))
+    import asyncio
+    import logging
+
+    from nudger import clock
+    from nudger.daemon import Daemon
+
+    logging.basicConfig(
+        level=logging.DEBUG if run.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",  # the journal adds the time
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    asyncio.run(Daemon(run.config_option, clock=clock.now).run())
+
+
+def _sync_once(run: Session) -> None:
+    from nudger.detect import rules_from
+    from nudger.sync import factories, sync_all, window_for
+
+    settings = run.settings
+    sources = factories(settings, paths.data_dir())
+    if not sources:
+        typer.echo(
+            "No calendars to sync. Add one: nudger calendars add NAME --type ics --path FOLDER"
+        )
+        return
+    with run.store() as store:
+        outcomes = sync_all(
+            store,
+            sources,
+            rules_from(settings),
+            window_for(settings, run.now, run.zone),
+            now=run.now,
+            loose_expire_after=settings.plans.loose_expire_after,
+        )
+    for outcome in outcomes:
+        mark = "✓" if outcome.ok else "✗"
+        typer.echo(f"{mark} {outcome.source}: {outcome.message}")
+        for problem in outcome.problems[:5]:
+            typer.echo(f"    skipped: {problem}", err=True)
+        if len(outcome.problems) > 5:
+            typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
+    if not any(outcome.ok for outcome in outcomes):
+        raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command(epilog="Examples: nudger status · nudger status --json")
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Whether the daemon runs, how each calendar last synced, and the next nudges."""
+    from nudger import calendar_state, wake
+    from nudger.daemon import read_state
+
+    run = session(ctx)
+    data_dir = paths.data_dir()
+    running = wake.running(data_dir)
+    state = read_state(data_dir) if running else None
+    with run.store_for_reading() as store:
+        sources = calendar_state.source_states(store.db)
+        upcoming = _deliveries(run, store)[:5]
+    names = [c.name for c in run.settings.calendars]
+    if as_json:
+        print_json(
+            {
+                "daemon": {"running": running, **(state or {})},
+                "calendars": {
+                    name: (sources[name].to_json() if name in sources else None) for name in names
+                },
+                "next": [_delivery_json(d) for d in upcoming],
+            }
+        )
+        return
+    if running and state:
+        via = state.get("notifier") or "nothing"
+        problem = state.get("notifier_problem")
+        typer.echo(
+            f"Daemon: running (pid {state.get('pid')}, since {_local(run, state['started'])}), "
+            f"notifying via {via}" + (f" ({problem})" if problem else "")
+        )
+    elif running:
+        typer.echo("Daemon: running (starting up)")
+    else:
+        typer.echo("Daemon: not running. Start it: nudger service install (or nudger daemon)")
+    typer.echo("Calendars:" if names else "Calendars: none; add one with nudger calendars add")
+    for name in names:
+        found = sources.get(name)
+        mark = "·" if found is None else "✓" if found.outcome == "ok" else "✗"
+        said = "not synced yet" if found is None else found.describe(run.zone)
+        typer.echo(f"  {mark} {name}: {said}")
+    typer.echo("Next nudges:" if upcoming else "Next nudges: none in the next two days")
+    for delivery in upcoming:
+        typer.echo("  " + _delivery_line(run, delivery))
+
+
+@app.command(epilog="Examples: nudger nudges · nudger nudges --json")
+def nudges(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """The nudges due in the next two days, and those shown and not answered yet."""
+    run = session(ctx)
+    with run.store_for_reading() as store:
+        upcoming = _deliveries(run, store)
+        shown = _shown(run, store)
+    if as_json:
+        print_json(
+            {
+                "upcoming": [_delivery_json(d) for d in upcoming],
+                "shown": [_delivery_json(d) for d in shown],
+            }
+        )
+        return
+    if not upcoming and not shown:
+        typer.echo("No nudges in the next two days.")
+    if upcoming:
+        typer.echo("Upcoming:")
+        for delivery in upcoming:
+            typer.echo("  " + _delivery_line(run, delivery))
+    if shown:
+        typer.echo("Shown, not answered:")
+        for delivery in shown:
+            typer.echo("  " + _delivery_line(run, delivery))
+
+
+def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None:
+    from nudger import agenda
+
+    run = session(ctx)
+    with run.store() as store:
+        delivery = _find(run, store, nudge)
+        added = agenda.record_answer(store, delivery, action, run.settings, now=run.now, **options)
+    title = delivery.nudge.title
+    if not added:
+        typer.echo(f"Already answered: {title}.")
+    elif action == "snooze":
+        back = _local(run, run.now + (options.get("snooze") or run.settings.notifications.snooze))
+        typer.echo(f"Snoozed: {title}; it comes back at {back}.")
+    else:
+        said = {"done": "Done", "skip": "Skipped", "wait": "Waiting"}.get(
+            action, f"Answered {action}"
+        )
+        typer.echo(f"{said}: {title}.")
+
+
+@app.command(epilog="Examples: nudger done 3f2a9c · nudger nudges (lists the ids)")
+def done(
+    ctx: typer.Context,
+    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+) -> None:
+    """Answer a nudge with Done (a check-in or a thank-you is logged too)."""
+    _answer(ctx, nudge, "done")
+
+
+@app.command(epilog="Examples: nudger skip 3f2a9c")
+def skip(
+    ctx: typer.Context,
+    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+) -> None:
+    """Answer a nudge with Skip: it will not come back."""
+    _answer(ctx, nudge, "skip")
+
+
+@app.command(epilog="Examples: nudger snooze 3f2a9c 1h · nudger snooze 3f2a9c 30m")
+def snooze(
+    ctx: typer.Context,
+    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    duration: Annotated[
+        str | None,
+        typer.Argument(help="How long, such as 30m, 2h or 1d; default notifications.snooze."),
+    ] = None,
+) -> None:
+    """Show a nudge again later."""
+    from nudger.when import parse_duration
+
+    run = session(ctx)
+    length = run.settings.notifications.snooze if duration is None else parse_duration(duration)
+    _answer(ctx, nudge, "snooze", snooze=length)
+
+
+@app.command(epilog="Examples: nudger answer 3f2a9c them · nudger answer 3f2a9c wait")
+def answer(
+    ctx: typer.Context,
+    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    action: Annotated[
+        str, typer.Argument(help="One the nudge offers: done, snooze, skip, me, them, wait.")
+    ],
+) -> None:
+    """Answer a nudge as its buttons would (me/them: who suggested a plan; wait: step back)."""
+    from nudger.answers import ACTIONS
+
+    if action not in ACTIONS:
+        raise UsageError(f"no action {action!r}", hint="actions: " + ", ".join(ACTIONS))
+    _answer(ctx, nudge, action)
+
+
+@app.command(
+    epilog="Examples: nudger wait Alex · nudger wait Alex --days 21 · nudger wait Alex --end"
+)
+def wait(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="Who to leave the ball with.")],
+    days: Annotated[
+        int | None, typer.Option(min=1, max=365, help="How long; default wait.days.")
+    ] = None,
+    end: Annotated[bool, typer.Option("--end", help="End the current wait now.")] = False,
+) -> None:
+    """Let the ball stay in their court: hold my nudges to reach out, and see if they do."""
+    from nudger import people, queries
+    from nudger.answers import ended_wait, started_wait
+    from nudger.nudges import WAIT_ENDED, WAIT_STARTED, wait_until
+
+    run = session(ctx)
+    name = people.find(run.settings.people, person).name
+    with run.store() as store:
+        found = queries.person_id(store.db, name)
+        waits = (
+            []
+            if found is None
+            else queries.entries(store.db, person=found, kinds=[WAIT_STARTED, WAIT_ENDED])
+        )
+        open_until = wait_until(waits, name, run.now)
+        if end:
+            if open_until is None:
+                raise UsageError(f"there is no wait with {name} to end")
+            store.append(ended_wait(name, run.now, f"cli:{run.now.isoformat()}"), now=run.now)
+            typer.echo(f"Ended the wait with {name}; your nudges to reach out come back.")
+            return
+        if open_until is not None:
+            raise UsageError(
+                f"you are already waiting for {name} until {_local(run, open_until)}",
+                hint=f"end it first: nudger wait {name} --end",
+            )
+        length = days or run.settings.wait.days
+        entry = started_wait(name, run.now, length, f"cli:{run.now.isoformat()}")
+        store.append(entry, now=run.now)
+    typer.echo(
+        f"Waiting {length} days for {name} to reach out (until "
+        f"{_local(run, str(entry.details['until']))}). "
+        "Nudges that would have you start something with them are held meanwhile; "
+        "you will hear when they do, and how it went at the end."
+    )
+
+
+# --- shared pieces -----------------------------------------------------------------------------
+
+
+def _deliveries(run: Session, store: Store) -> list[Delivery]:
+    from nudger import agenda
+
+    return agenda.pending(store.db, run.settings, now=run.now, zone=run.zone)
+
+
+def _shown(run: Session, store: Store) -> list[Delivery]:
+    """Deliveries shown in the last week and not answered since (done, skipped or snoozed)."""
+    from datetime import timedelta
+
+    from nudger import deliveries, queries
+    from nudger.deliveries import Delivery
+    from nudger.nudges import Nudge
+
+    records = queries.entries(store.db, kinds=deliveries.KINDS, since=run.now - timedelta(days=7))
+    answered = {
+        e.details["nudge"]["id"]
+        for e in records
+        if e.kind in (deliveries.DONE, deliveries.SKIPPED, deliveries.SNOOZED)
+    }
+    latest: dict[str, Delivery] = {}
+    for entry in records:
+        nudge = Nudge.from_json(entry.details["nudge"])
+        if entry.kind == deliveries.SENT and nudge.id not in answered:
+            latest[nudge.id] = Delivery(str(entry.details["delivery"]), nudge)
+    return list(latest.values())
+
+
+def _find(run: Session, store: Store, handle: str) -> Delivery:
+    wanted = handle.strip()
+    candidates = _shown(run, store) + _deliveries(run, store)
+    found = [d for d in candidates if wanted in (d.nudge.id, short_id(d.nudge.id))]
+    if not found:
+        raise UsageError(
+            f"no nudge {handle!r} is shown or coming up",
+            hint="nudger nudges lists them with their ids",
+        )
+    return found[0]
+
+
+def _local(run: Session, moment: datetime | str) -> str:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return f"{moment.astimezone(run.zone):%a %Y-%m-%d %H:%M}"
+
+
+def _delivery_line(run: Session, delivery: Delivery) -> str:
+    from nudger.terminal import printable
+
+    nudge = delivery.nudge
+    return (
+        f"{short_id(nudge.id)}  {_local(run, nudge.due)}  {nudge.kind.value:<20} "
+        f"{printable(nudge.title)}"
+    )
+
+
+def _delivery_json(delivery: Delivery) -> dict[str, Any]:
+    return {**delivery.nudge.to_json(), "short_id": short_id(delivery.nudge.id)}

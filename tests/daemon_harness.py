@@ -1,0 +1,111 @@
+"""Running the daemon beside a test: the clock zone, a config, a calendar plan, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from nudger import clock
+from nudger.cli import main
+from nudger.daemon import Daemon
+
+Scenario = Callable[[Daemon], Awaitable[None]]
+
+
+def noon_zone(now: datetime) -> ZoneInfo:
+    """A zone where it is about noon now, so no test runs into a local midnight."""
+    offset = 12 - now.hour  # Etc/GMT-N is N hours ahead of UTC (POSIX's inverted sign)
+    return ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT")
+
+
+def local(moment: datetime) -> datetime:
+    """`moment` in the tests' zone (the one where it is about noon now)."""
+    return moment.astimezone(noon_zone(clock.now()))
+
+
+def config_text(
+    checkin: str = "12:00", *, kind: str = "partner", backend: str = "console", extra: str = ""
+) -> str:
+    """A config with Alex, check-ins at `checkin`, no quiet hours, gratitude or conversation."""
+    zone = noon_zone(clock.now()).key
+    return textwrap.dedent(
+        f"""\
+        [me]
+        emails = ["sam@example.org"]
+        timezone = "{zone}"
+
+        [[people]]
+        name = "Alex"
+        kind = "{kind}"
+        emails = ["alex@example.org"]
+
+        [notifications]
+        backend = "{backend}"
+        fallback = "console"
+        quiet_hours = {{ enabled = false }}
+
+        [checkin]
+        time = "{checkin}"
+
+        [gratitude]
+        enabled = false
+
+        [conversation]
+        enabled = false
+        """
+    ) + textwrap.dedent(extra)
+
+
+def write_plan(folder: Path, uid: str, summary: str, start: datetime) -> None:
+    """An .ics file with one plan I organized with Alex invited."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//nudger tests//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(hours=2))
+    event.add("dtstamp", start)
+    event.add("organizer", "mailto:sam@example.org")
+    event.add("attendee", "mailto:alex@example.org", parameters={"PARTSTAT": "ACCEPTED"})
+    calendar.add_component(event)
+    (folder / f"{uid}.ics").write_bytes(calendar.to_ical())
+
+
+def run_daemon(scenario: Scenario, *, tick: float = 60.0) -> None:
+    """Run the daemon and `scenario` beside it on one loop; stop the daemon when it ends."""
+
+    async def both() -> None:
+        daemon = Daemon(clock=clock.now, tick=tick)
+        running = asyncio.create_task(daemon.run())
+        try:
+            await asyncio.wait_for(daemon.ready.wait(), 10)
+            await scenario(daemon)
+        finally:
+            daemon.stop()
+            await asyncio.wait_for(running, 10)
+
+    asyncio.run(both())
+
+
+async def cli(*args: str) -> int:
+    """A CLI command run as the user would, from another thread while the daemon runs."""
+    return await asyncio.to_thread(main, list(args))
+
+
+async def eventually(check: Callable[[], bool], within: float) -> float:
+    """Seconds until `check()` held, polling; fails after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while not check():
+        if loop.time() - start > within:
+            raise AssertionError(f"not within {within} s")
+        await asyncio.sleep(0.02)
+    return loop.time() - start
