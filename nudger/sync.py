@@ -18,9 +18,9 @@ from pathlib import Path
 
 from nudger import adapters, calendar_state, queries
 from nudger.detect import Rules, involved, loose_facts, missed_facts, resource_facts
+from nudger.errors import NudgerError
 from nudger.events import CalendarSource, Changes, SourceError, Window
 from nudger.model import Entry, Kind
-from nudger.errors import NudgerError
 from nudger.settings import Calendar, Settings
 from nudger.store import Store, to_timestamp
 from nudger.when import local_midnight
