@@ -77,6 +77,15 @@ def involved(instance: EventInstance, rules: Rules) -> list[Tracked]:
     ]
 
 
+def mentions(rules: Rules) -> frozenset[str]:
+    """What an event's text must contain for `involved` to find anyone in it: each tracked
+    person's addresses (organizer, attendees) and the words that name them (the title).
+
+    Sources skip, unparsed, the objects that contain none of these (`Window.mentions`), so this
+    follows `involved` route by route: a new route there needs its terms here."""
+    return frozenset(term for person in rules.people for term in (*person.emails, *person.words))
+
+
 def initiator(instance: EventInstance, person: Tracked, rules: Rules) -> Who:
     """Whose idea the plan was; unknown when the calendar does not say."""
     text = f"{instance.summary}\n{instance.description}".casefold()

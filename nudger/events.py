@@ -148,11 +148,19 @@ class Changes:
 @dataclass(frozen=True, slots=True)
 class Window:
     """The span of instances a sync reads (recurrences are expanded only inside it), and the
-    zone all-day and floating times are read in."""
+    zone all-day and floating times are read in.
+
+    `mentions` are the addresses and words that name the tracked people (`detect.mentions`):
+    only an event whose text contains one of them can involve anyone, so a source may skip,
+    without parsing it, an object that contains none (and report one that held a relevant event
+    before as it does any other change). Empty: no filter, every object is read. A source that
+    skips must treat a cursor made with other mentions as none (objects it skipped may count now).
+    """
 
     start: datetime
     end: datetime
     zone: tzinfo
+    mentions: frozenset[str] = frozenset()
 
 
 class SourceError(Exception):

@@ -12,12 +12,12 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from nudger import adapters, calendar_state, queries
-from nudger.detect import Rules, involved, loose_facts, missed_facts, resource_facts
+from nudger.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
 from nudger.errors import NudgerError
 from nudger.events import CalendarSource, Changes, SourceError, Window
 from nudger.model import Entry, Kind
@@ -110,8 +110,8 @@ def sync_source(
         "SELECT cursor, fingerprint FROM source_state WHERE source = ?", (name,)
     ).fetchone()
     cursor = row[0] if row and row[1] == fingerprint else None
-    try:
-        changes = source.sync(cursor, window)
+    try:  # the source may skip what mentions nobody tracked: detection would ignore it anyway
+        changes = source.sync(cursor, replace(window, mentions=mentions(rules)))
     except SourceError as error:
         return _failed(store, name, error, now)
     for problem in changes.problems:
@@ -204,7 +204,9 @@ def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outco
 
 
 def _fingerprint(rules: Rules) -> str:
-    """Changes when the people or my addresses change: then what is relevant changes too."""
+    """Changes when the people or my addresses change: then what is relevant changes too, and
+    sources skipped what mentioned nobody tracked, so the cursor is dropped and each source reads
+    everything again. It covers every field `detect.mentions` takes its terms from."""
     text = json.dumps(
         [sorted(rules.me), [(p.name, sorted(p.emails), list(p.words)) for p in rules.people]]
     )

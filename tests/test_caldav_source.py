@@ -198,6 +198,23 @@ def test_a_sync_with_nothing_changed_is_one_request_and_returns_nothing(
     assert not refused, "credentials go with the first request: no 401 round trip"
 
 
+def test_a_first_sync_reads_each_calendar_in_one_request(
+    server: Server, client: DAVClient, tmp_path: Path
+) -> None:
+    """Discovery, one PROPFIND listing the calendars, then one REPORT per calendar returning
+    every object with its data (no listing first and fetching after)."""
+    make_calendar(client, "Work")
+    make_calendar(client, "Family", {"allday-1"})
+    mark = server.mark()
+
+    changes = source(server, tmp_path).sync(None, WINDOW)
+
+    assert {r.id for r in changes.changed} == UIDS
+    reports = sorted(r for r in server.requests_since(mark) if r.startswith("REPORT"))
+    print(f"\n{server.kind}: a first sync sent {server.requests_since(mark)}")
+    assert [r.rstrip("/").rsplit("/", 1)[-1] for r in reports] == ["family", "work"]
+
+
 def test_an_edited_event_comes_back_alone(
     server: Server, client: DAVClient, tmp_path: Path
 ) -> None:

@@ -12,6 +12,15 @@ tokens, and only a calendar whose token moved is asked for its changes: a sync w
 changed is one request. Changed objects come in one calendar-multiget per calendar (one GET
 each is 3x slower). A server without sync-collection is compared by ETag listings instead.
 Resources are keyed by UID, so a master and its overrides stay one resource wherever they sit.
+
+A first (or full) sync reads each calendar whole in one calendar-query that returns every
+object's data, its multistatus read straight from the XML: caldav's own listing builds a Python
+object per event, which took longer than the server. Only the objects that may involve a tracked
+person are parsed (`Window.mentions`, `ical.mentioning`); the others are kept as their href and
+ETag with no UIDs. An object that held a relevant UID at the last sync is parsed whatever it
+says now, so an uninvite reaches detection exactly as any other edit. The UID pass a folder needs
+(`ical.parse_relevant`) is not needed here: RFC 4791 (4.1) keeps every component of one UID in
+one object of a calendar.
 """
 
 from __future__ import annotations
@@ -22,14 +31,16 @@ import os
 import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
-from caldav.calendarobjectresource import CalendarObjectResource
 from caldav.collection import Calendar
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav
+from caldav.lib import vcal
 from caldav.lib.url import URL
 from caldav.response import PropfindResult
 
@@ -41,6 +52,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ETAG = "{DAV:}getetag"
+DATA = "{urn:ietf:params:xml:ns:caldav}calendar-data"
+OBJECTS = (  # a REPORT asking for each object's ETag and data: `{report}` is the rest
+    '<?xml version="1.0" encoding="utf-8"?><C:{name} xmlns:D="DAV:" '
+    'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>'
+    "{report}</C:{name}>"
+)
+EVERY_OBJECT = OBJECTS.format(  # no comp-filter below VCALENDAR: todos too, as sync-collection
+    name="calendar-query", report='<C:filter><C:comp-filter name="VCALENDAR"/></C:filter>'
+)
 EVENTS = (  # a calendar-query for the ETags of event objects: `describe` counts them
     '<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" '
     'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop><C:filter>'
@@ -49,7 +69,16 @@ EVENTS = (  # a calendar-query for the ETags of event objects: `describe` counts
 )
 Items = dict[str, tuple[str, list[str]]]  # href -> (ETag, the UIDs the object holds)
 State = tuple[str | None, Items]  # a calendar's sync token (None: compared by ETags), items
-Delta = tuple[str | None, dict[str, str], set[str]]  # new token, href -> ETag to check, gone
+Objects = dict[str, tuple[str, str]]  # href -> (ETag, iCalendar text)
+
+
+class Delta(NamedTuple):
+    """What changed in a calendar."""
+
+    token: str | None  # the new sync token (None: compared by ETags)
+    etags: dict[str, str]  # href -> ETag of each object to check against the items
+    gone: set[str]  # hrefs deleted
+    objects: Objects  # those already fetched with their data (a full listing has them all)
 
 
 class _Calendar(NamedTuple):
@@ -103,10 +132,10 @@ class CalDAVSource:
             deltas[str(calendar.url)] = delta
         if complete := state is None or len(deltas) < len(calendars):
             known = {}
-            deltas = {str(c.url): self._delta(client, c) or (None, {}, set()) for c in calendars}
+            deltas = {str(c.url): self._everything(client, c) for c in calendars}
         names = {str(c.url): c.name for c in calendars}
         changed, removed, problems, items = self._resources(client, deltas, known, names, window)
-        saved = {key: {"token": deltas[key][0], "items": items[key]} for key in deltas}
+        saved = {key: {"token": deltas[key].token, "items": items[key]} for key in deltas}
         cursor = {"version": 1, "account": self._account, "window": _span(window), "home": home}
         cursor["calendars"] = saved
         text = json.dumps(cursor, separators=(",", ":"))
@@ -122,30 +151,22 @@ class CalDAVSource:
     ) -> tuple[tuple[Resource, ...], tuple[str, ...], tuple[str, ...], dict[str, Items]]:
         """Fetch what changed; return the resources of every UID it touched (read with the
         unchanged objects sharing the UID), the UIDs now in no object, problems, new items."""
+        mentioned = ical.mentioning(window.mentions)
         items: dict[str, Items] = {}
-        parsed: dict[str, dict[str, ical.Parsed]] = defaultdict(dict)
+        parsed: dict[str, dict[str, ical.Parsed]] = {}
         dropped = set(known) - set(deltas)  # calendars deleted or no longer chosen
         touched = {uid for key in dropped for _, uids in known[key][1].values() for uid in uids}
         problems: list[str] = []
-        for key, (_, etags, gone) in deltas.items():
+        for key, delta in deltas.items():
             old = known.get(key, (None, {}))[1]
-            items[key] = new = dict(old)
-            wanted = [h for h, etag in etags.items() if not etag or old.get(h, ("",))[0] != etag]
-            got = self._fetch(client, key, wanted)
-            for href in gone | set(wanted) - set(got):
-                touched.update(new.pop(href, ("", []))[1])
-            for href, (etag, text) in got.items():
-                parsed[key][href] = one = ical.parse([(unquote(href), text)])
-                problems += one.problems
-                before = old.get(href, ("", []))[1]
-                uids = sorted(one.components) if one.components or not one.problems else before
-                new[href] = (etag or etags.get(href, ""), uids)  # an unreadable edit keeps UIDs
-                touched.update(uids, before)
+            items[key], parsed[key], uids, trouble = self._read(client, key, delta, old, mentioned)
+            touched |= uids
+            problems += trouble
         found: dict[str, list[EventInstance]] = defaultdict(list)
         for key, held in items.items():
             hrefs = {href for href, (_, uids) in held.items() if touched.intersection(uids)}
             for href, (_, text) in self._fetch(client, key, hrefs - set(parsed[key])).items():
-                parsed[key][href] = ical.parse([(unquote(href), text)])
+                parsed[key][href] = _parse(href, text)
             merged = _merge(parsed[key][h] for h in hrefs if h in parsed[key])
             expanded, trouble = ical.instances(
                 merged, window, source=self.name, calendar=names[key]
@@ -159,6 +180,42 @@ class CalDAVSource:
             for uid in sorted(found)
         )
         return changed, tuple(sorted(touched - left)), tuple(problems), items
+
+    def _read(
+        self,
+        client: DAVClient,
+        key: str,
+        delta: Delta,
+        old: Items,
+        mentioned: Callable[[str], bool],
+    ) -> tuple[Items, dict[str, ical.Parsed], set[str], list[str]]:
+        """One calendar's changed objects fetched, and parsed if they may involve anyone: its
+        new items, the parsed objects by href, the UIDs the change touched, problems.
+
+        An object that mentions nobody tracked and held no relevant UID is not parsed: it is
+        kept with no UIDs. One that held some is parsed whatever it says now, so that an
+        uninvite is reported as the edit it is (its instances no longer involve anyone)."""
+        new = dict(old)
+        wanted = [h for h, etag in delta.etags.items() if not etag or old.get(h, ("",))[0] != etag]
+        got = {href: delta.objects[href] for href in wanted if href in delta.objects}
+        got |= self._fetch(client, key, [href for href in wanted if href not in got])
+        touched: set[str] = set()
+        for href in delta.gone | set(wanted) - set(got):
+            touched.update(new.pop(href, ("", []))[1])
+        parsed: dict[str, ical.Parsed] = {}
+        problems: list[str] = []
+        for href, (etag, text) in got.items():
+            etag = etag or delta.etags.get(href, "")
+            before = old.get(href, ("", []))[1]
+            if not before and not mentioned(text):
+                new[href] = (etag, [])
+                continue
+            parsed[href] = one = _parse(href, text)
+            problems += one.problems
+            uids = sorted(one.components) if one.components or not one.problems else before
+            new[href] = (etag, uids)  # an unreadable edit keeps its UIDs
+            touched.update(uids, before)
+        return new, parsed, touched, problems
 
     def _calendars(self, client: DAVClient, home: str | None) -> tuple[list[_Calendar], str]:
         """The chosen calendars with their tokens, from one PROPFIND of the calendar home."""
@@ -190,16 +247,16 @@ class CalDAVSource:
             )
         return [c for c in found if not chosen or c.name in chosen], url
 
-    def _delta(
-        self, client: DAVClient, calendar: _Calendar, old: State | None = None
-    ) -> Delta | None:
-        """What changed in `calendar` since `old` (None: list all); None if the token expired."""
-        token, items = old or (None, {})
-        if not self._sync_collection or (old is not None and token is None):
+    def _delta(self, client: DAVClient, calendar: _Calendar, old: State | None) -> Delta | None:
+        """What changed in `calendar` since `old` (None: all of it); None if the token expired."""
+        if old is None:
+            return self._everything(client, calendar)
+        token, items = old
+        if not self._sync_collection or token is None:
             etags = self._etags(client, calendar.url)
-            return None, etags, set(items) - set(etags)
-        if token is not None and token == calendar.token:
-            return token, {}, set()
+            return Delta(None, etags, set(items) - set(etags), {})
+        if token == calendar.token:
+            return Delta(token, {}, set(), {})
         try:
             result = _done(
                 Calendar(client, calendar.url).get_objects_by_sync_token(
@@ -209,12 +266,35 @@ class CalDAVSource:
         except dav.DAVError as failure:
             if "{DAV:}valid-sync-token" in failure.preconditions:
                 return None
-            if token is None and _unsupported(failure):
-                return None, self._etags(client, calendar.url), set()
             raise
         gone = {url.canonical().path for url in result.deleted_urls}
         etags = {o.url.canonical().path: str(o.props.get(ETAG) or "") for o in result}
-        return result.sync_token, {h: e for h, e in etags.items() if h not in gone}, gone
+        return Delta(result.sync_token, {h: e for h, e in etags.items() if h not in gone}, gone, {})
+
+    def _everything(self, client: DAVClient, calendar: _Calendar) -> Delta:
+        """Every object of `calendar` with its data, in one calendar-query (on Radicale twice as
+        fast as a sync-collection asking for the data). The token is the one listed with the
+        calendar, read before the data: what changes in between is reported again next time,
+        never missed. A server that lists none is asked for one by sync-collection first."""
+        token = calendar.token if self._sync_collection else None
+        if self._sync_collection and token is None:
+            token = self._first_token(client, calendar)
+        objects = _objects(client, calendar.url, EVERY_OBJECT, depth=1)
+        return Delta(token, {href: etag for href, (etag, _) in objects.items()}, set(), objects)
+
+    def _first_token(self, client: DAVClient, calendar: _Calendar) -> str | None:
+        """A token from an initial sync-collection; None without RFC 6578 (compare ETags)."""
+        try:
+            result = _done(
+                Calendar(client, calendar.url).get_objects_by_sync_token(
+                    None, load_objects=False, disable_fallback=True
+                )
+            )
+        except dav.DAVError as failure:
+            if _unsupported(failure):
+                return None
+            raise
+        return None if result.sync_token is None else str(result.sync_token)
 
     def _etags(self, client: DAVClient, url: URL) -> dict[str, str]:
         """href -> ETag of every object of a calendar, in one PROPFIND (which lists the
@@ -224,19 +304,13 @@ class CalDAVSource:
         etags.pop(url.canonical().path, None)
         return etags
 
-    def _fetch(
-        self, client: DAVClient, key: str, hrefs: Iterable[str]
-    ) -> dict[str, tuple[str, str]]:
+    def _fetch(self, client: DAVClient, key: str, hrefs: Iterable[str]) -> Objects:
         """href -> (ETag, text) of those objects that still exist, in ONE calendar-multiget."""
-        url = URL.objectify(key)
-        if not (wanted := [url.join(href) for href in sorted(hrefs)]):
+        if not (wanted := sorted(hrefs)):
             return {}
-        objects: list[CalendarObjectResource] = _done(Calendar(client, url).multiget(wanted))
-        return {  # a href deleted since it was listed comes back without data
-            o.url.canonical().path: (str(o.props.get(ETAG) or ""), o.data)
-            for o in objects
-            if o.url is not None and o.data
-        }
+        listed = "".join(f"<D:href>{escape(href)}</D:href>" for href in wanted)
+        body = OBJECTS.format(name="calendar-multiget", report=listed)
+        return _objects(client, URL.objectify(key), body, depth=None)
 
     def _count(self, client: DAVClient, calendar: _Calendar) -> int:
         response = client.report(str(calendar.url), EVENTS, depth=1)
@@ -376,20 +450,42 @@ def _propfind(client: DAVClient, url: str, names: list[str]) -> list[tuple[str, 
 
 
 def _span(window: Window) -> str:
-    return f"{window.start.isoformat()}/{window.end.isoformat()} {window.zone}"
+    """The window's days and zone, and the terms an object had to mention to be parsed."""
+    span = f"{window.start.isoformat()}/{window.end.isoformat()} {window.zone}"
+    return f"{span} {ical.mentions_key(window.mentions)}" if window.mentions else span
+
+
+def _objects(client: DAVClient, url: URL, body: str, depth: int | None) -> Objects:
+    """href -> (ETag, text) of every object a REPORT answered with data, read from its
+    multistatus (an object deleted since it was listed comes without data). An answer that is
+    no XML is a failure, never an empty calendar (which would cancel every plan)."""
+    response = client.report(str(url), body, depth=depth)
+    if response.status >= 300:
+        raise dav.error_from_response(dav.ReportError, response)
+    if response.tree is None:
+        raise dav.ReportError(str(url), "the answer to a REPORT was not XML")
+    found: Objects = {}
+    for answer in response.tree.iter("{DAV:}response"):
+        href = answer.findtext("{DAV:}href")
+        for propstat in answer.iterfind("{DAV:}propstat"):
+            status = (propstat.findtext("{DAV:}status") or "").split()
+            prop = propstat.find("{DAV:}prop")
+            text = None if prop is None else prop.findtext(DATA)
+            if href and text and status[1:2] == ["200"]:
+                etag = str(prop.findtext(ETAG) or "")
+                found[url.join(href).canonical().path] = (etag, str(text))
+    return found
+
+
+def _parse(href: str, text: str) -> ical.Parsed:
+    """One object's events, its text first cleaned up as caldav cleans up what it loads."""
+    cleaned: str = vcal.fix(text)  # type: ignore[no-untyped-call]  # caldav leaves it untyped
+    return ical.parse([(unquote(href), cleaned)])
 
 
 def _merge(parts: Iterable[ical.Parsed]) -> ical.Parsed:
-    """Several objects' events as one, by UID, each time zone once (their problems were reported
-    when each object was parsed)."""
-    components: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    zones: dict[str, Any] = {}
-    for part in parts:
-        for uid, entries in part.components.items():
-            components[uid].extend(entries)
-        for zone in part.timezones:
-            zones.setdefault(str(zone.get("TZID")), zone)
-    return ical.Parsed(dict(components), list(zones.values()), [])
+    """Several objects' events as one (their problems were reported as each was parsed)."""
+    return replace(ical.merge(parts), problems=[])
 
 
 def _unsupported(failure: dav.DAVError) -> bool:

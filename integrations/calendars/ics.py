@@ -5,6 +5,7 @@ A file or folder is read again only when a file changed (size or modification ti
 is fetched with the ETag / Last-Modified of the last answer, so an unchanged calendar costs a
 `stat` per file or one 304. Whatever is read is read whole (`complete=True`): a master and its
 overrides may sit in different files of a vdir, so series are grouped by UID across the folder.
+Only the files that may involve a tracked person are parsed (`ical.parse_relevant`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class IcsSource:
         calendar: str,
         problems: list[str],
     ) -> Changes:
-        parsed = ical.parse(texts)
+        parsed = ical.parse_relevant(texts, window.mentions)
         found, skipped = ical.instances(parsed, window, source=self.name, calendar=calendar)
         return Changes(
             changed=tuple(Resource(uid, instances) for uid, instances in found.items()),
@@ -142,7 +143,8 @@ def _files(path: Path) -> list[Path]:
 
 
 def _fingerprint(files: Sequence[Path], window: Window) -> str:
-    """Changes when a file is added, removed or rewritten, or the window moves to a new day."""
+    """Changes when a file is added, removed or rewritten, the window moves to a new day, or
+    the terms that make a file worth reading change."""
     digest = hashlib.sha256(_window_key(window).encode())
     for file in files:
         try:
@@ -154,7 +156,10 @@ def _fingerprint(files: Sequence[Path], window: Window) -> str:
 
 
 def _window_key(window: Window) -> str:
-    return f"{window.start.date()}..{window.end.date()}"
+    """The days read and the terms a file had to mention to be read (`Window.mentions`)."""
+    return f"{window.start.date()}..{window.end.date()}" + (
+        f" {ical.mentions_key(window.mentions)}" if window.mentions else ""
+    )
 
 
 def _calendar_name(path: Path) -> str:
