@@ -3,9 +3,10 @@
 An asyncio loop with an APScheduler 3 `AsyncIOScheduler` holding three kinds of jobs, each a
 single call into this class that reads `now` from the injected clock:
 
-- `sync:NAME`, one per calendar: the sync runs in a thread (network and parsing must not stall
-  the loop, where notification buttons are heard), then reschedules itself after the source's
-  interval, or sooner with exponential backoff while it fails;
+- `sync:NAME`, one per calendar: the sync runs in a child process (`nudger.sync_worker`: the
+  loop, where notification buttons are heard, never stalls, and the memory a big calendar takes
+  goes back to the system afterwards), then reschedules itself after the source's interval, or
+  sooner with exponential backoff while it fails;
 - `nudge:KEY`, one per pending delivery (`nudger.agenda.pending`), at its due time. The set is
   rebuilt after every sync, every poke from the CLI (`nudger.wake`), every config change and
   every minute, so the schedule is always a projection of the log and the settings;
@@ -14,8 +15,9 @@ single call into this class that reads `now` from the injected clock:
   Idle, it is the only thing that wakes the process.
 
 Exactly once: a delivery's `nudge.sent` entry is committed before the notification goes out, and
-its key is the delivery's key, so no restart, crash or replay can show it again (a crash in the
-instant between the commit and the D-Bus call loses that one notification instead: never twice).
+its key is the delivery's key, so no restart, crash or replay can show it again; `nudge.shown`
+follows, so a crash in the instant between the two leaves the delivery flagged as in doubt
+(warned about at the next start) rather than shown twice.
 A delivery found overdue past its lateness is recorded as expired rather than shown late.
 """
 
@@ -26,9 +28,10 @@ import contextlib
 import json
 import logging
 import os
+import resource
 import signal
 import socket
-import threading
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,13 +46,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import adapters, agenda, config_file, deliveries, paths, queries, systemd, wake
 from nudger.deliveries import Delivery
-from nudger.detect import rules_from
 from nudger.errors import ConfigError, NudgerError
 from nudger.notify import Message, Notifier, NotifierUnavailable
 from nudger.private_file import write_private
 from nudger.settings import Settings
 from nudger.store import Store
-from nudger.sync import Outcome, factories, sync_all, window_for
 from nudger.timezone import user_zone
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ HORIZON = timedelta(days=2)  # how far ahead nudges are scheduled; replanned eve
 FIRST_RETRY = timedelta(seconds=30)
 JUMP = 5.0  # seconds of suspend or clock change that make the daemon look again at once
 REPROBE_EVERY = 5  # ticks between probes of a notifier that was unavailable
+# Ticks between heartbeats. Replacing a file costs the idle daemon a second wake-up (ext4 flushes
+# a file renamed over another), so not every minute: the next start only scans from the last
+# heartbeat for what expired while away, and a few minutes more to scan costs nothing.
+HEARTBEAT_EVERY = 10
 
 
 def retry_delay(failures: int, interval: timedelta, backoff_max: timedelta) -> timedelta:
@@ -115,6 +120,8 @@ class Daemon:
         self.ready = asyncio.Event()  # set once the first plan is scheduled (tests wait on it)
         self._config_stamp: tuple[int, int] | None = None
         self._calendars: dict[str, Any] = {}
+        self._children: set[asyncio.subprocess.Process] = set()
+        self._crashes: dict[str, int] = {}  # sync processes that died before recording, in a row
         self._replan_soon: asyncio.TimerHandle | None = None
         self._ticks = 0
         self._pulse = _Pulse(clock())
@@ -160,6 +167,8 @@ class Daemon:
                 loop.remove_signal_handler(number)
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)
+            for child in self._children:  # a sync's transaction makes stopping it safe
+                child.kill()
             for notifier in (self.notifier, self.fallback):
                 if notifier is not None:
                     await notifier.close()
@@ -216,11 +225,12 @@ class Daemon:
             return None
         return notifier
 
-    async def _probe(self) -> None:
-        """Check the main notifier; while it is unavailable the fallback shows nudges."""
+    async def _probe(self) -> bool:
+        """Check the main notifier (True: it works); while it is unavailable the fallback shows
+        nudges."""
         if self.notifier is None:
             self.notifier_problem = f"no {self.settings.notifications.backend} notifier"
-            return
+            return False
         try:
             await self.notifier.probe()
         except NotifierUnavailable as error:
@@ -232,10 +242,11 @@ class Daemon:
                     self.fallback.name if self.fallback else "nothing",
                 )
             self.notifier_problem = str(error)
-        else:
-            if self.notifier_problem is not None:
-                log.info("%s notifications are back", self.notifier.name)
-            self.notifier_problem = None
+            return False
+        if self.notifier_problem is not None:
+            log.info("%s notifications are back", self.notifier.name)
+        self.notifier_problem = None
+        return True
 
     # --- calendars -------------------------------------------------------------------------
 
@@ -260,11 +271,10 @@ class Daemon:
         if config is None:
             return
         settings = self.settings
-        now = self.clock()
-        outcome, failures = await _in_thread(lambda: self._sync_blocking(settings, name, now))
+        failures = await self._sync_in_child(name, limit=settings.sync.timeout * 20)
         interval = config.interval or settings.sync.interval
         delay = retry_delay(failures, interval, settings.sync.backoff_max)
-        if not outcome.ok:
+        if failures:
             log.warning("%s: retrying in %s", name, delay)
         if name in self._calendars:
             self.scheduler.add_job(
@@ -276,24 +286,47 @@ class Daemon:
             )
         self._replan()
 
-    def _sync_blocking(self, settings: Settings, name: str, now: datetime) -> tuple[Outcome, int]:
-        """One source's sync on a connection of this thread's own (sqlite3 connections do not
-        cross threads); returns the outcome and the failures in a row so far."""
-        sources = [f for f in factories(settings, self.data_dir) if f[0] == name]
-        with Store.open(self.data_dir / paths.LOG_FILE_NAME) as store:
-            [outcome] = sync_all(
-                store,
-                sources,
-                rules_from(settings),
-                window_for(settings, now, self.zone),
-                now=now,
-                loose_expire_after=settings.plans.loose_expire_after,
-            )
-            row = store.db.execute(
-                "SELECT failures FROM source_state WHERE source = ?", (name,)
-            ).fetchone()
-        log.info("%s: %s", name, outcome.message)
-        return outcome, int(row[0]) if row else 0
+    async def _sync_in_child(self, name: str, limit: timedelta) -> int:
+        """Sync one calendar in a child process (see `nudger.sync_worker`); returns how many
+        syncs of it failed in a row, counting a child that crashed or overran `limit`."""
+        arguments = [name, "--now", self.clock().isoformat()]
+        if self.config_option is not None:
+            arguments += ["--config", str(self.config_path)]
+        started = time.monotonic()
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "nudger.sync_worker",
+            *arguments,
+            stdin=asyncio.subprocess.DEVNULL,
+            env={**os.environ, paths.DATA_DIR_ENV: str(self.data_dir)},
+        )
+        self._children.add(child)
+        try:
+            code = await asyncio.wait_for(child.wait(), limit.total_seconds())
+        except TimeoutError:
+            child.kill()
+            code = await child.wait()
+            log.error("%s: the sync overran %s and was stopped", name, limit)
+        finally:
+            self._children.discard(child)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        log.info(
+            "%s: sync process done in %.1f s (exit %d; largest sync process so far %.0f MB)",
+            name,
+            time.monotonic() - started,
+            code,
+            peak,
+        )
+        row = self.store.db.execute(
+            "SELECT failures FROM source_state WHERE source = ?", (name,)
+        ).fetchone()
+        recorded = int(row[0]) if row else 0
+        if code in (0, 1):
+            self._crashes.pop(name, None)
+            return recorded
+        self._crashes[name] = self._crashes.get(name, 0) + 1  # it died before recording
+        return recorded + self._crashes[name]
 
     # --- nudges ----------------------------------------------------------------------------
 
@@ -406,10 +439,12 @@ class Daemon:
             log.info("resumed or clock changed (%.0f s): looking again", gap)
             self.scheduler.wakeup()
             self._expire_missed_while_away()
-        if self.notifier_problem is not None and self._ticks % REPROBE_EVERY == 0:
-            await self._probe()
+        reprobe = self.notifier_problem is not None and self._ticks % REPROBE_EVERY == 0
+        if reprobe and await self._probe():
+            self._write_state()  # status shows the notifier in use
         self.reload()
-        self._write_state()
+        if self._ticks % HEARTBEAT_EVERY == 0:
+            self._write_state()
         systemd.notify("WATCHDOG=1", systemd.status(self._status_line()))
 
     def _on_poke(self, sock: socket.socket) -> None:
@@ -456,7 +491,7 @@ class Daemon:
             "notifier": via.name if via else None,
             "notifier_problem": self.notifier_problem,
         }
-        write_private(self.data_dir / STATE_FILE, json.dumps(state, indent=1) + "\n")
+        write_private(self.data_dir / STATE_FILE, json.dumps(state, indent=1) + "\n", durable=False)
 
 
 def read_state(data_dir: Path) -> dict[str, Any] | None:
@@ -482,29 +517,3 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_mtime_ns, found.st_size
-
-
-async def _in_thread(work: Callable[[], T]) -> T:
-    """Run blocking `work` in a daemon thread: a sync stuck on the network must not keep the
-    process from stopping (its transaction makes stopping mid-way safe)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
-
-    def run() -> None:
-        try:
-            result, error = work(), None
-        except BaseException as failure:  # handed to the awaiting task
-            result, error = None, failure
-        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: we are stopping
-            loop.call_soon_threadsafe(settle, result, error)
-
-    threading.Thread(target=run, name="nudger-sync", daemon=True).start()
-    return await future

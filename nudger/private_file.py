@@ -11,9 +11,13 @@ import os
 from pathlib import Path
 
 
-def write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str, *, durable: bool = True) -> None:
     """Replace `path` with `text` atomically, the file 0600 from its creation on (never
-    chmodded later, so it is never readable by others even for a moment), a new folder 0700."""
+    chmodded later, so it is never readable by others even for a moment), a new folder 0700.
+
+    `durable=False` skips the flushes to disk: still atomic for readers and against a killed
+    process, for a file rewritten often whose loss in a power cut costs nothing (a heartbeat),
+    so writing it does not wake the disk every minute."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)  # a leftover of a crash; O_EXCL below refuses symlinks
@@ -22,11 +26,14 @@ def write_private(path: Path, text: str) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    if not durable:
+        return
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(folder)  # the rename itself survives a crash

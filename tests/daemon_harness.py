@@ -30,10 +30,16 @@ def local(moment: datetime) -> datetime:
 
 
 def config_text(
-    checkin: str = "12:00", *, kind: str = "partner", backend: str = "console", extra: str = ""
+    checkin: str = "12:00",
+    *,
+    kind: str = "partner",
+    backend: str = "console",
+    zone: str | None = None,
+    extra: str = "",
 ) -> str:
-    """A config with Alex, check-ins at `checkin`, no quiet hours, gratitude or conversation."""
-    zone = noon_zone(clock.now()).key
+    """A config with Alex, check-ins at `checkin`, no quiet hours, gratitude or conversation;
+    in `zone`, or by default one where it is about noon now."""
+    zone = zone or noon_zone(clock.now()).key
     return textwrap.dedent(
         f"""\
         [me]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from nudger import clock, deliveries, queries
+from nudger import calendar_state, clock, deliveries, queries
 from nudger.cli import main
 from nudger.daemon import STATE_FILE, Daemon, _Pulse, retry_delay
 from nudger.model import Kind
@@ -172,3 +174,129 @@ def test_checkin_done_from_the_cli_is_logged(
     assert main(["done", checkin["short_id"]]) == 2  # no longer coming up or shown
     with Store.open(log_path) as store:
         assert [e.kind for e in queries.entries(store.db, kinds=[Kind.CHECKIN])] == ["checkin"]
+
+
+class FakeClock:
+    """The daemon's injected clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("zone", "checkin", "day", "expected"),
+    [
+        # 02:30 does not exist on the spring-forward day: it comes once, just after the jump.
+        ("Europe/Berlin", "02:30", "2027-03-28", datetime(2027, 3, 28, 1, 30, tzinfo=UTC)),
+        # 01:30 happens twice on the fall-back day: it comes once, at the first (EDT, UTC-4).
+        ("America/New_York", "01:30", "2027-11-07", datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_checkin_on_a_dst_change_day_is_scheduled_and_sent_exactly_once(
+    write_config: Callable[[str], Path],
+    log_path: Path,
+    zone: str,
+    checkin: str,
+    day: str,
+    expected: datetime,
+) -> None:
+    """The injected clock walks across the change day in 10-minute steps, replanning at each
+    (as syncs and ticks do) and running every job that has come due by the fake clock."""
+    write_config(config_text(checkin, zone=zone))
+    fake = FakeClock(expected - timedelta(hours=20))
+    key = f"checkin:Alex:{day}"
+    scheduled: set[datetime] = set()
+
+    async def both() -> None:
+        daemon = Daemon(clock=fake)
+        running = asyncio.create_task(daemon.run())
+        await asyncio.wait_for(daemon.ready.wait(), 10)
+        try:
+            while fake.now < expected + timedelta(hours=20):
+                fake.now += timedelta(minutes=10)
+                daemon.reload()
+                if (when := job_time(daemon, key)) is not None:
+                    scheduled.add(when)
+                for job in daemon.scheduler.get_jobs():  # the real clock is months earlier
+                    if job.id.startswith("nudge:") and job.next_run_time <= fake.now:
+                        daemon.scheduler.remove_job(job.id)
+                        await daemon._deliver(job.id.removeprefix("nudge:"))
+        finally:
+            daemon.stop()
+            await asyncio.wait_for(running, 10)
+
+    asyncio.run(both())
+    assert scheduled == {expected}
+    with Store.open(log_path) as store:
+        sent = queries.entries(store.db, kinds=[deliveries.SENT])
+    days = [
+        e.details["nudge"]["occurrence"] for e in sent if e.details["nudge"]["kind"] == "checkin"
+    ]
+    assert days.count(day) == 1
+    assert [e.at for e in sent if e.details["nudge"]["occurrence"] == day] == [expected]
+
+
+def test_a_source_that_is_down_is_retried_with_backoff_while_the_others_sync(
+    write_config: Callable[[str], Path], log_path: Path, tmp_path: Path
+) -> None:
+    import socket
+
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    with socket.socket() as probe:  # a port nothing listens on: the server is down
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    write_config(
+        config_text(
+            extra=f"""
+            [[calendars]]
+            name = "home"
+            type = "ics"
+            path = "{folder}"
+
+            [[calendars]]
+            name = "dav"
+            type = "caldav"
+            url = "http://127.0.0.1:{port}/"
+            """
+        )
+    )
+    next_sync: dict[str, timedelta] = {}
+
+    async def scenario(daemon: Daemon) -> None:
+        def both_tried() -> bool:
+            with Store.open_for_reading(log_path) as store:
+                found = calendar_state.source_states(store.db)
+            return {"home", "dav"} <= set(found)
+
+        await eventually(both_tried, within=20)
+        await asyncio.sleep(0.3)  # the rescheduling after the second sync
+        for name in ("home", "dav"):
+            job = daemon.scheduler.get_job(f"sync:{name}")
+            next_sync[name] = job.next_run_time - clock.now()
+
+    run_daemon(scenario)
+    with Store.open_for_reading(log_path) as store:
+        states = calendar_state.source_states(store.db)
+    assert (states["home"].outcome, states["dav"].outcome) == ("ok", "failed")
+    assert states["dav"].failures == 1
+    assert "127.0.0.1" in (states["dav"].message or "")
+    assert timedelta(seconds=25) < next_sync["dav"] <= timedelta(seconds=30)  # first retry
+    assert timedelta(minutes=14) < next_sync["home"] <= timedelta(minutes=15)  # its interval
+
+
+def test_sighup_rereads_a_config_edited_by_hand(write_config: Callable[[str], Path]) -> None:
+    later = local(clock.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    write_config(config_text(f"{later - timedelta(hours=1):%H:%M}"))
+    key = f"checkin:Alex:{later.date()}"
+
+    async def scenario(daemon: Daemon) -> None:
+        assert job_time(daemon, key) == later - timedelta(hours=1)
+        write_config(config_text(f"{later:%H:%M}"))  # an editor: no poke, the tick is a minute off
+        os.kill(os.getpid(), signal.SIGHUP)
+        await eventually(lambda: job_time(daemon, key) == later, within=2)
+
+    run_daemon(scenario)

@@ -3,16 +3,19 @@ desktop notification at its lead time, and pressing its button writes the answer
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from nudger import clock, deliveries, queries
 from nudger.daemon import Daemon
 from nudger.nudges import NudgeKind
 from nudger.store import Store
-from tests.daemon_harness import config_text, eventually, run_daemon, write_plan
-from tests.dbus_session import NotificationServer
+from tests.daemon_harness import cli, config_text, eventually, local, run_daemon, write_plan
+from tests.dbus_session import NotificationServer, SessionBus, serve_notifications
 
 TITLE = "Dinner <b>Tom & Jerry</b>"  # calendar text with markup in it
 
@@ -87,3 +90,35 @@ def _reminder(daemon: Daemon) -> datetime | None:
 def _kinds(log_path: Path) -> set[str]:
     with Store.open_for_reading(log_path) as store:
         return {e.kind for e in queries.entries(store.db, kinds=deliveries.KINDS)}
+
+
+def test_without_a_notification_server_nudges_go_to_the_console_until_one_appears(
+    write_config: Callable[[str], Path],
+    log_path: Path,
+    session_bus: SessionBus,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A desktop session that comes up after the daemon: it falls back to the console, says so
+    once, keeps running, and uses the desktop as soon as a probe finds the server."""
+    caplog.set_level(logging.INFO, logger="nudger.daemon")
+    now = local(clock.now())
+    write_config(config_text(f"{now - timedelta(minutes=1):%H:%M}", backend="desktop"))
+    via: list[str | None] = []
+
+    async def scenario(daemon: Daemon) -> None:
+        await eventually(lambda: _kinds(log_path) >= {deliveries.SHOWN}, within=5)
+        via.append(daemon.notifier_problem)
+        with serve_notifications(session_bus.address) as server:
+            await eventually(lambda: daemon.notifier_problem is None, within=5)
+            # Snoozed from the console's hint, it comes back two seconds later on the desktop.
+            assert await cli("snooze", f"checkin:Alex:{now.date()}", "2s") == 0
+            await eventually(lambda: bool(server.received), within=5)
+            assert [n.summary for n in server.received] == ["Check-in with Alex"]
+
+    run_daemon(scenario, tick=0.2)  # a probe every five ticks: once a second here
+    assert via and via[0] is not None and "org.freedesktop.Notifications" in via[0]
+    warnings = [r.message for r in caplog.records if "notifications unavailable" in r.message]
+    assert len(warnings) == 1  # said once, not at every probe
+    assert "desktop notifications are back" in caplog.text
+    assert "nudger: Check-in with Alex" in capfd.readouterr().err  # the first, on the console

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from nudger import calendar_state
+from nudger.store import Store
 
 NEVER_ON_QUERY_PATH = (
     "googleapiclient",
@@ -63,3 +67,67 @@ def test_balance_json_skips_what_it_does_not_print_or_change(tmp_path: Path) -> 
         "nudger.cli.log_commands",
     ):
         assert not loaded(modules, name), name
+
+
+DAEMON_PROBE = """
+import asyncio, json, sys
+from nudger import clock, calendar_state
+from nudger.daemon import Daemon
+from nudger.store import Store
+
+async def run():
+    daemon = Daemon(clock=clock.now)
+    task = asyncio.create_task(daemon.run())
+    await daemon.ready.wait()
+    for _ in range(200):  # until the calendar's sync (in its own process) is recorded
+        if calendar_state.source_states(daemon.store.db):
+            break
+        await asyncio.sleep(0.05)
+    daemon.stop()
+    await task
+
+asyncio.run(run())
+with open(sys.argv[1], "w") as out:
+    json.dump(sorted(sys.modules), out)
+"""
+
+
+def test_the_daemon_itself_never_imports_a_calendar_library(
+    tmp_path: Path, write_config: Callable[[str], Path], log_path: Path
+) -> None:
+    """Syncs run in child processes, so the long-running process stays small whichever sources
+    are configured: here a folder, a CalDAV server and a Google calendar (both unreachable)."""
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    write_config(
+        f"""\
+        [notifications]
+        backend = "console"
+
+        [[calendars]]
+        name = "home"
+        type = "ics"
+        path = "{folder}"
+
+        [[calendars]]
+        name = "dav"
+        type = "caldav"
+        url = "http://127.0.0.1:9/"
+
+        [[calendars]]
+        name = "google"
+        type = "google"
+        api_endpoint = "http://127.0.0.1:9/calendar/v3/"
+        """
+    )
+    report = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", DAEMON_PROBE, str(report)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(report.read_text()))
+    assert "apscheduler" in modules  # the probe really ran the daemon
+    calendar_libraries = [n for n in NEVER_ON_QUERY_PATH if n not in ("apscheduler",)]
+    assert [name for name in calendar_libraries if loaded(modules, name)] == []
+    with Store.open_for_reading(log_path) as store:
+        assert set(calendar_state.source_states(store.db)) >= {"home"}
