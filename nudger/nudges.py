@@ -116,7 +116,7 @@ _DAILY = ("done", "snooze", "skip")
 
 
 @dataclass(frozen=True)
-class _Wait:
+class WaitSpan:
     person: str
     start: datetime
     end: datetime  # `until`, or when a wait.ended entry closed it, whichever is first
@@ -134,7 +134,7 @@ class _Context:
     plans: tuple[EventInstance, ...]
     people: tuple[Person, ...]  # tracked only
     rules: Rules
-    waits: tuple[_Wait, ...]
+    waits: tuple[WaitSpan, ...]
     horizon: timedelta
 
     def of(self, person: str) -> list[Entry]:
@@ -176,7 +176,7 @@ def plan(
         plans=tuple(plans),
         people=people,
         rules=rules_from(settings),
-        waits=_waits(entries),
+        waits=waits(entries),
         horizon=horizon,
     )
     rules = (
@@ -529,7 +529,7 @@ def _who_suggested(c: _Context) -> Iterator[Nudge]:
 
 def wait_until(entries: Sequence[Entry], person: str, now: datetime) -> datetime | None:
     """When the wait with `person` that covers `now` ends, or None when none does."""
-    ends = [w.end for w in _waits(entries) if w.person == person and w.covers(now)]
+    ends = [w.end for w in waits(entries) if w.person == person and w.covers(now)]
     return max(ends, default=None)
 
 
@@ -566,10 +566,10 @@ def _nudge(
     )
 
 
-def _waits(entries: Sequence[Entry]) -> tuple[_Wait, ...]:
+def waits(entries: Sequence[Entry]) -> tuple[WaitSpan, ...]:
     """Each started wait, closed at its `until` or by the first wait.ended entry after it."""
     current = sorted((e for e in entries if not e.superseded), key=lambda e: e.at)
-    waits = []
+    found = []
     for started in current:
         until = _instant(started.details.get("until"))
         if started.kind != WAIT_STARTED or started.person is None or until is None:
@@ -584,8 +584,8 @@ def _waits(entries: Sequence[Entry]) -> tuple[_Wait, ...]:
             ),
             until,
         )
-        waits.append(_Wait(started.person, started.at, ended))
-    return tuple(waits)
+        found.append(WaitSpan(started.person, started.at, ended))
+    return tuple(found)
 
 
 def _of_kinds(c: _Context, kinds: Collection[str]) -> list[Person]:

@@ -29,6 +29,7 @@ def find(people: Sequence[Person], name: str) -> Person:
 
 
 def unknown_person(name: str, known: Sequence[str]) -> UnknownPersonError:
+    known = list(dict.fromkeys(known))  # a configured person is often in the log too
     close = close_matches(name, known, n=3, cutoff=0.5)
     if not close:
         close = [k for k in known if k.casefold().startswith(name.casefold()[:2])][:3]

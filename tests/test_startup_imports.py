@@ -23,6 +23,7 @@ NEVER_ON_QUERY_PATH = (
     "icalendar",
     "recurring_ical_events",
     "niquests",
+    "pygal",
 )
 PROBE = """
 import json, sys

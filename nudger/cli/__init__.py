@@ -35,6 +35,7 @@ COMMAND_MODULES = {
     "plans": "plan_commands",
     "auth": "calendar_commands",
     "service": "service_commands",
+    "report": "report_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

@@ -29,7 +29,7 @@ Until = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
+def query_window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
     from nudger.when import parse_since, parse_until
 
     end = run.now if until is None else parse_until(until, run.now, run.zone)
@@ -63,7 +63,7 @@ def balance(
     from nudger.balance_query import balance_of
 
     run = session(ctx)
-    start, end = _window(run, since, until)
+    start, end = query_window(run, since, until)
     settings = run.query_settings
     with run.store_for_reading() as store:
         chosen: list[tuple[str, str | None, bool]]
@@ -77,7 +77,7 @@ def balance(
                     if name.casefold() not in configured
                 ]
         else:
-            chosen = [_resolve(run, person, queries.logged_people(store.db))]
+            chosen = [resolve_person(run, person, queries.logged_people(store.db))]
         reports = [
             balance_of(
                 store.db,
@@ -99,7 +99,7 @@ def balance(
     render.balances(reports, run.zone, run.now)
 
 
-def _resolve(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:
+def resolve_person(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:
     """A configured person (tracked or not), else someone the log still has entries for."""
     from nudger import people
     from nudger.errors import UnknownPersonError
@@ -149,7 +149,7 @@ def history(
     with run.store_for_reading() as store:
         person_id = None
         if person is not None:
-            name, _, _ = _resolve(run, person, queries.logged_people(store.db))
+            name, _, _ = resolve_person(run, person, queries.logged_people(store.db))
             person_id = queries.person_id(store.db, name)
         nothing_logged = person is not None and person_id is None  # tracked, no entries yet
         shown = (

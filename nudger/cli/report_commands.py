@@ -1,0 +1,108 @@
+"""`nudger report`: the balance as a self-contained HTML page of charts and tables.
+
+The window and the person are read exactly as `nudger balance` reads them (its own helpers), so
+the page and `balance --json` count the same entries. pygal is imported with `nudger.report`,
+inside the command, so no other command pays for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nudger.cli.app import app, session
+from nudger.cli.query_commands import Since, Until, query_window, resolve_person
+from nudger.errors import NudgerError, UsageError
+
+DEFAULT_SINCE = "1y"
+DEFAULT_OUT = Path("nudger-report.html")
+STDOUT = "-"
+
+
+@app.command(
+    epilog="Examples: nudger report · nudger report Alex --since 6mo --open · "
+    "nudger report --out - > balance.html"
+)
+def report(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help=f"The HTML file to write (default ./{DEFAULT_OUT}); - prints it.",
+            show_default=False,
+        ),
+    ] = None,
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the page in your web browser.")
+    ] = False,
+) -> None:
+    """An HTML page with charts of who initiates, cancels and says thanks, per person."""
+    from nudger import queries
+    from nudger.balance import Thresholds
+    from nudger.report import page
+    from nudger.report_data import person_facts
+
+    run = session(ctx)
+    if open_page and out == STDOUT:
+        raise UsageError("--open needs a file to open", hint="drop --out - or name a file")
+    start, end = query_window(run, since or DEFAULT_SINCE, until)
+    rules = run.query_settings.balance
+    with run.store_for_reading() as store:
+        chosen: list[tuple[str, str | None, bool]]
+        if person is None:
+            chosen = [(p.name, p.kind, p.tracked) for p in run.query_settings.people if p.tracked]
+        else:
+            chosen = [resolve_person(run, person, queries.logged_people(store.db))]
+        facts = [
+            person_facts(
+                store.db,
+                person=name,
+                kind=kind,
+                tracked=tracked,
+                since=start,
+                until=end,
+                rules=rules,
+                zone=run.zone,
+            )
+            for name, kind, tracked in chosen
+        ]
+    text = page(
+        facts,
+        since=start,
+        until=end,
+        thresholds=Thresholds(rules.leaning, rules.one_sided, rules.min_count),
+        zone=run.zone,
+        generated=run.now,
+    )
+    if out == STDOUT:
+        typer.echo(text, nl=False)
+        return
+    _write(Path(out) if out else DEFAULT_OUT, text, open_page)
+
+
+def _write(path: Path, text: str, open_page: bool) -> None:
+    """Write the page (0600: it is about your relationships) and say where; open it if asked."""
+    import webbrowser
+
+    from nudger.private_file import write_private
+
+    target = path.expanduser().resolve()
+    if target.is_dir():
+        raise UsageError(f"--out {path} is a folder", hint=f"name a file, such as {DEFAULT_OUT}")
+    try:
+        write_private(target, text)
+    except OSError as error:
+        raise NudgerError(f"cannot write {target}: {error.strerror}") from None
+    size = len(text.encode()) / 1024
+    typer.echo(f"Wrote the report to {target} ({size:.0f} KB).")
+    if open_page and not webbrowser.open(target.as_uri()):
+        typer.echo("No web browser was found; open the file yourself.", err=True)
