@@ -35,6 +35,9 @@ COMMAND_MODULES = {
     "plans": "plan_commands",
     "auth": "calendar_commands",
     "service": "service_commands",
+    "doctor": "doctor_commands",
+    "export": "data_commands",
+    "forget": "data_commands",
     "report": "report_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")

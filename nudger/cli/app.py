@@ -7,8 +7,10 @@ user's mistake, 1 for a runtime failure. A traceback is shown only with `-v`.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
+from collections.abc import MutableMapping
 from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
@@ -109,6 +111,23 @@ class NudgerGroup(TyperGroup):
 
             wake.poke(paths.data_dir())
         return result
+
+    # --- completion wiring ----------------------------------------------------------------------
+
+    def _main_shell_completion(
+        self,
+        ctx_args: MutableMapping[str, Any],
+        prog_name: str,
+        complete_var: str | None = None,
+    ) -> None:
+        """When a shell asks for completions, first give the arguments that take people,
+        calendars or nudge ids their completers (`nudger.completion`); otherwise nothing."""
+        variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(variable):
+            from nudger import completion
+
+            completion.attach(self)
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:

@@ -170,7 +170,7 @@ def calendars_test(
     name: Annotated[str | None, typer.Argument(help="One source; default all.")] = None,
 ) -> None:
     """Connect to each calendar source and list what it finds, or say what is wrong."""
-    from nudger.events import SourceError
+    from nudger.doctor import probe_calendar
 
     run = session(ctx)
     factories = source_factories(run)
@@ -180,16 +180,15 @@ def calendars_test(
             raise UsageError(f"no enabled calendar named {name!r}")
     failed = 0
     for source_name, make in factories:
-        try:
-            lines = make().describe()
-        except SourceError as error:
+        probe = probe_calendar(source_name, make)  # shared with `nudger doctor`
+        if not probe.ok:
             failed += 1
-            typer.secho(f"✗ {source_name}: {error.message}", fg="red")
-            if error.remedy:
-                typer.echo(f"    {error.remedy}")
+            typer.secho(f"✗ {source_name}: {probe.message}", fg="red")
+            if probe.remedy:
+                typer.echo(f"    {probe.remedy}")
             continue
         typer.secho(f"✓ {source_name}", fg="green")
-        for line in lines:
+        for line in probe.lines:
             typer.echo(f"    {line}")
     if failed:
         raise typer.Exit(EXIT_FAILURE)

@@ -1,0 +1,159 @@
+"""`nudger export` and `nudger forget`: the whole log taken out, or one person erased from it."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from nudger.cli.app import Session, app, session
+from nudger.errors import EXIT_FAILURE, UsageError
+
+if TYPE_CHECKING:
+    from nudger.detect import Tracked
+    from nudger.settings_core import Person
+
+
+@app.command(
+    epilog="Examples: nudger export --out nudger.json · nudger export --format csv > log.csv · "
+    "nudger export | jq '.[] | select(.person == \"Alex\")'"
+)
+def export(
+    ctx: typer.Context,
+    kind: Annotated[
+        Literal["json", "csv"],
+        typer.Option(
+            "--format",
+            "-f",
+            help="json: an array of entries as history --json prints them, one a line; "
+            "csv: a header, then a row an entry, details as JSON text.",
+        ),
+    ] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write this file (readable only by you); default (or -) stdout.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the whole log, every entry, as JSON or CSV."""
+    from nudger import export as exporting
+
+    run = session(ctx)
+    with run.store_for_reading() as store:
+        if out is None or str(out) == "-":
+            try:
+                exporting.write(store.db, kind, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _reader_went_away()
+            return
+        with exporting.private_output(out.expanduser()) as file:
+            count = exporting.write(store.db, kind, file)
+    typer.echo(f"Wrote {count} entries to {out} (readable only by you).", err=True)
+
+
+def _reader_went_away() -> None:
+    """`nudger export | head`: the reader closed the pipe. Stop quietly, and keep Python from
+    complaining when it flushes stdout at exit (the recipe in the `signal` module's docs)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command(epilog="Examples: nudger forget Alex · nudger forget Alex --yes (no question asked)")
+def forget(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="Their name or an alias.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask first (for scripts).")
+    ] = False,
+) -> None:
+    """Delete everything the log holds about someone, for good, and stop tracking them."""
+    from nudger import export as exporting
+    from nudger import people, queries
+
+    run = session(ctx)
+    with run.store_for_reading() as store:
+        subject, configured = _subject(run, person, queries.logged_people(store.db))
+        others = _others(run, subject.name)
+        found = exporting.footprint(store.db, subject, others)
+    name = subject.name
+    tracked = configured is not None and configured.tracked
+    if found.empty:
+        typer.echo(f"Nothing to forget: the log holds nothing about {name}.")
+        return
+    if not yes:
+        _confirm(name, exporting.describe(found), tracked)
+    if configured is not None and tracked:
+        people.remove(run.config_path, name, run.now.astimezone(run.zone).date())
+    with run.store() as store:
+        gone = exporting.forget(store, subject, others)
+    typer.echo(f"Forgot {name}: deleted {exporting.describe(gone)}.")
+    if gone.shared_plans:
+        plans = "plan" if gone.shared_plans == 1 else "plans"
+        typer.echo(
+            f"Kept {gone.shared_plans} stored calendar {plans} {name} shares with people you "
+            "still track: they are those people's plans too."
+        )
+    typer.echo(
+        "Copies outside the log stay: earlier exports, backups, and the nudges the journal "
+        "kept (journalctl --user -u nudger)."
+    )
+    if configured is not None:
+        stopped = "No longer tracking them; their" if tracked else "Their"
+        typer.echo(
+            f"{stopped} [[people]] table stays in {run.config_path}, marked removed, with their "
+            "name and addresses: delete it there to drop those too "
+            f"(nudger people add {shlex.quote(name)} would start afresh)."
+        )
+
+
+def _subject(run: Session, name: str, logged: list[str]) -> tuple[Tracked, Person | None]:
+    """Whom to forget: someone in the config (tracked or removed, by name or alias), else
+    someone the log still has entries for; the error lists both kinds of names."""
+    from nudger import people
+    from nudger.errors import UnknownPersonError
+    from nudger.export import subject_from
+
+    configured = run.query_settings.people
+    try:
+        found = people.find(configured, name)
+    except UnknownPersonError:
+        match = next((n for n in logged if n.casefold() == " ".join(name.split()).casefold()), None)
+        if match is None:
+            raise people.unknown_person(name, [p.name for p in configured] + logged) from None
+        return subject_from(match), None
+    return subject_from(found.name, found.emails, found.aliases), found
+
+
+def _others(run: Session, name: str) -> list[Tracked]:
+    """Everyone else still tracked: the stored plans they share with the subject stay."""
+    from nudger.export import subject_from
+
+    return [
+        subject_from(p.name, p.emails, p.aliases)
+        for p in run.query_settings.people
+        if p.tracked and p.name.casefold() != name.casefold()
+    ]
+
+
+def _confirm(name: str, what: str, tracked: bool) -> None:
+    """Ask on the terminal; with none to ask on (a script, a pipe), refuse rather than guess."""
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "forget deletes for good, so it asks first, and there is no terminal to ask on",
+            hint=f"to go ahead without asking: nudger forget {shlex.quote(name)} --yes",
+        )
+    stop = ", and stop tracking them (as nudger people remove does)" if tracked else ""
+    if not typer.confirm(f"Delete {what} about {name} for good{stop}?", default=False):
+        typer.echo("Nothing deleted.")
+        raise typer.Exit(EXIT_FAILURE)
