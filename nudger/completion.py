@@ -91,12 +91,12 @@ def nudges(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
     """The short ids `nudger nudges` shows (shown and not answered, then upcoming), each with
     its kind, person and title."""
     from nudger.cli.app import Session
-    from nudger.cli.daemon_commands import _deliveries, _shown, short_id
+    from nudger.cli.daemon_commands import short_id, shown_deliveries, upcoming_deliveries
     from nudger.terminal import printable
 
     run = Session(config_option=_config_option(ctx))
     with run.store_for_reading() as store:
-        found = _shown(run, store) + _deliveries(run, store)
+        found = shown_deliveries(run, store) + upcoming_deliveries(run, store)
     pairs: dict[str, str] = {}
     for delivery in found:
         nudge = delivery.nudge

@@ -100,7 +100,7 @@ def status(
     state = read_state(data_dir) if running else None
     with run.store_for_reading() as store:
         sources = calendar_state.source_states(store.db)
-        upcoming = _deliveries(run, store)[:5]
+        upcoming = upcoming_deliveries(run, store)[:5]
     names = [c.name for c in run.settings.calendars]
     if as_json:
         print_json(
@@ -143,8 +143,8 @@ def nudges(
     """The nudges due in the next two days, and those shown and not answered yet."""
     run = session(ctx)
     with run.store_for_reading() as store:
-        upcoming = _deliveries(run, store)
-        shown = _shown(run, store)
+        upcoming = upcoming_deliveries(run, store)
+        shown = shown_deliveries(run, store)
     if as_json:
         print_json(
             {
@@ -287,13 +287,13 @@ def wait(
 # --- shared pieces -----------------------------------------------------------------------------
 
 
-def _deliveries(run: Session, store: Store) -> list[Delivery]:
+def upcoming_deliveries(run: Session, store: Store) -> list[Delivery]:
     from nudger import agenda
 
     return agenda.pending(store.db, run.settings, now=run.now, zone=run.zone)
 
 
-def _shown(run: Session, store: Store) -> list[Delivery]:
+def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
     """Deliveries shown in the last week and not answered since (done, skipped or snoozed)."""
     from datetime import timedelta
 
@@ -317,7 +317,7 @@ def _shown(run: Session, store: Store) -> list[Delivery]:
 
 def _find(run: Session, store: Store, handle: str) -> Delivery:
     wanted = handle.strip()
-    candidates = _shown(run, store) + _deliveries(run, store)
+    candidates = shown_deliveries(run, store) + upcoming_deliveries(run, store)
     found = [d for d in candidates if wanted in (d.nudge.id, short_id(d.nudge.id))]
     if not found:
         raise UsageError(
