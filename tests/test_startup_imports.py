@@ -80,8 +80,8 @@ async def run():
     daemon = Daemon(clock=clock.now)
     task = asyncio.create_task(daemon.run())
     await daemon.ready.wait()
-    for _ in range(200):  # until the calendar's sync (in its own process) is recorded
-        if calendar_state.source_states(daemon.store.db):
+    for _ in range(200):  # until the folder's sync (in its own process) is recorded
+        if "home" in calendar_state.source_states(daemon.store.db):
             break
         await asyncio.sleep(0.05)
     daemon.stop()

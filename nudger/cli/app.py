@@ -144,7 +144,8 @@ app = typer.Typer(
     cls=NudgerGroup,
     name="nudger",
     help="Notice one-sided plans with the people you track, and nudge at the right moments.",
-    epilog="Start with: nudger init, then nudger people add NAME. Docs: README.md.",
+    epilog="Examples: nudger init · nudger people add Alex --kind partner · nudger balance "
+    "(docs: README.md)",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -16,7 +16,12 @@ from nudger.errors import EXIT_FAILURE, UsageError
 if TYPE_CHECKING:
     from nudger.events import CalendarSource
 
-calendars_app = typer.Typer(help="The calendars nudger reads plans from.", no_args_is_help=True)
+calendars_app = typer.Typer(
+    help="The calendars nudger reads plans from.",
+    epilog="Examples: nudger calendars list · "
+    "nudger calendars add home --type ics --path ~/calendars/home",
+    no_args_is_help=True,
+)
 app.add_typer(calendars_app, name="calendars")
 
 
@@ -194,7 +199,11 @@ def calendars_test(
         raise typer.Exit(EXIT_FAILURE)
 
 
-auth_app = typer.Typer(help="Grant nudger read access to a calendar account.", no_args_is_help=True)
+auth_app = typer.Typer(
+    help="Grant nudger read access to a calendar account.",
+    epilog="Examples: nudger auth google · nudger auth google --no-browser",
+    no_args_is_help=True,
+)
 app.add_typer(auth_app, name="auth")
 
 

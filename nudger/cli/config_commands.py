@@ -12,6 +12,7 @@ from nudger.cli.app import app, print_json, session
 
 config_app = typer.Typer(
     help="Read and change settings; every change is checked before it is written.",
+    epilog="Examples: nudger config show · nudger config set checkin.time 21:00",
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")

@@ -14,6 +14,8 @@ from nudger.model import Kind, NewEntry, Who
 
 log_app = typer.Typer(
     help="Record a message, call, plan, check-in, gratitude or loose plan, and who started it.",
+    epilog="Examples: nudger log message -p Alex --by them · "
+    "nudger log call -p Alex --by me --at -2h",
     no_args_is_help=True,
 )
 app.add_typer(log_app, name="log")

@@ -9,7 +9,12 @@ import typer
 from nudger.cli.app import app, print_json, session
 from nudger.settings_core import PersonKind
 
-people_app = typer.Typer(help="The people you track.", no_args_is_help=True)
+people_app = typer.Typer(
+    help="The people you track.",
+    epilog="Examples: nudger people add Alex --email alex@example.org --kind partner · "
+    "nudger people list",
+    no_args_is_help=True,
+)
 app.add_typer(people_app, name="people")
 
 

@@ -1,20 +1,27 @@
-"""`nudger plans`: the plans seen in calendars, and `plans mark` for whose idea one was."""
+"""`nudger plans`: the plans seen in calendars; `plans mark` and `plans review` say whose idea
+one was."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
 
 from nudger.cli.app import app, print_json, session
-from nudger.errors import UsageError
+from nudger.errors import NudgerError, UsageError
 
 if TYPE_CHECKING:
-    from nudger.model import Entry
+    from nudger.events import EventInstance
+    from nudger.model import Entry, Who
+    from nudger.review import Answer
+    from nudger.store import Store
+
+PlanStatus = Literal["cancelled", "declined", "upcoming", "past"]
 
 
 class ListByDefault(TyperGroup):
@@ -28,7 +35,9 @@ class ListByDefault(TyperGroup):
 
 
 plans_app = typer.Typer(
-    cls=ListByDefault, help="Plans with the people you track, as the calendars show them."
+    cls=ListByDefault,
+    help="Plans with the people you track, as the calendars show them.",
+    epilog="Examples: nudger plans Alex · nudger plans review · nudger plans mark 3f2a9c1e --by me",
 )
 app.add_typer(plans_app, name="plans")
 
@@ -46,6 +55,29 @@ def current_plans(entries: Iterable[Entry]) -> list[Entry]:
     return [
         e for e in entries if not e.superseded and (from_calendar(e) or e.source == MARK_SOURCE)
     ]
+
+
+def plan_entries(store: Store) -> dict[tuple[str, str], Entry]:
+    """The entry that counts for each plan in the log, by (UID, person)."""
+    from nudger import queries
+    from nudger.model import Kind
+
+    return {
+        (str(entry.details.get("uid")), entry.person): entry
+        for entry in current_plans(queries.entries(store.db, kinds=[Kind.PLAN]))
+        if entry.person is not None
+    }
+
+
+def plan_status(instance: EventInstance, now: datetime) -> PlanStatus:
+    """What became of a plan's instance, as `nudger plans` shows it."""
+    from nudger.events import Participation, Status
+
+    if instance.status is Status.CANCELLED:
+        return "cancelled"
+    if any(a.participation is Participation.DECLINED for a in instance.attendees):
+        return "declined"
+    return "upcoming" if instance.start >= now else "past"
 
 
 @plans_app.command(
@@ -108,17 +140,13 @@ def plans(
         raise UsageError("choose one of --upcoming, --missed and --unclassified")
     from nudger import calendar_state, people, queries
     from nudger.detect import involved, rules_from
-    from nudger.events import Participation, Status
     from nudger.model import Kind
 
     run = session(ctx)
     rules = rules_from(run.settings)
     only = None if person is None else people.find(run.settings.people, person).name
     with run.store_for_reading() as store:
-        initiators = {
-            (str(entry.details.get("uid")), entry.person): entry.who.value
-            for entry in current_plans(queries.entries(store.db, kinds=[Kind.PLAN]))
-        }
+        initiators = {plan: entry.who.value for plan, entry in plan_entries(store).items()}
         lost = queries.entries(store.db, kinds=[Kind.MISSED, Kind.LOOSE_EXPIRED])
         stored = list(calendar_state.instances(store.db))
     rows: list[dict[str, Any]] = []
@@ -137,50 +165,42 @@ def plans(
                     }
                 )
     else:
-        seen: set[tuple[str, str]] = set()
-        for instance in sorted(stored, key=lambda i: i.start):
-            for who in involved(instance, rules):
-                if only is not None and who.name != only:
-                    continue
-                initiator = initiators.get((instance.uid, who.name), "unknown")
-                if unclassified and (initiator != "unknown" or (instance.uid, who.name) in seen):
-                    continue
-                seen.add((instance.uid, who.name))
-                declined = any(
-                    a.participation is Participation.DECLINED for a in instance.attendees
-                )
-                status: Literal["cancelled", "declined", "upcoming", "past"] = (
-                    "cancelled"
-                    if instance.status is Status.CANCELLED
-                    else "declined"
-                    if declined
-                    else "upcoming"
-                    if instance.start >= run.now
-                    else "past"
-                )
-                if upcoming and status != "upcoming":
-                    continue
-                rows.append(
-                    {
-                        "id": plan_id(instance.uid),
-                        "person": who.name,
-                        "start": instance.start.isoformat(),
-                        "summary": instance.summary,
-                        "kind": "plan",
-                        "initiator": initiator,
-                        "status": status,
-                        "source": instance.source,
-                        "recurring": instance.recurring,
-                    }
-                )
+        from nudger.review import unknown_plans
+
+        # --unclassified lists what `plans review` asks about: each unknown plan once.
+        pairs = (
+            unknown_plans(stored, initiators, rules, only)
+            if unclassified
+            else [
+                (instance, who.name)
+                for instance in sorted(stored, key=lambda i: i.start)
+                for who in involved(instance, rules)
+                if only is None or who.name == only
+            ]
+        )
+        for instance, name in pairs:
+            status = plan_status(instance, run.now)
+            if upcoming and status != "upcoming":
+                continue
+            rows.append(
+                {
+                    "id": plan_id(instance.uid),
+                    "person": name,
+                    "start": instance.start.isoformat(),
+                    "summary": instance.summary,
+                    "kind": "plan",
+                    "initiator": initiators.get((instance.uid, name), "unknown"),
+                    "status": status,
+                    "source": instance.source,
+                    "recurring": instance.recurring,
+                }
+            )
     if json_output:
         print_json(rows)
         return
     if not rows:
         typer.echo("No plans match.")
         return
-    from datetime import datetime
-
     from nudger.terminal import printable
 
     for row in rows:
@@ -191,3 +211,130 @@ def plans(
         by = {"me": "you", "them": "them", "unknown": "?", None: ""}[row["initiator"]]
         summary = printable(str(row["summary"]))
         typer.echo(f"{row['id']}  {when}  {row['person']:<10} {row['status']:<9} {by:<4} {summary}")
+
+
+@plans_app.command(
+    "review",
+    epilog="Examples: nudger plans review · nudger plans review Alex · "
+    "printf 'me\\nthem\\nq\\n' | nudger plans review",
+)
+def plans_review(
+    ctx: typer.Context,
+    person: Annotated[str | None, typer.Argument(help="One person (name or alias).")] = None,
+) -> None:
+    """Go through the plans whose initiator is unknown and say whose idea each was."""
+    import sys
+
+    from nudger import calendar_state, people, review
+    from nudger.detect import rules_from
+
+    run = session(ctx)
+    rules = rules_from(run.settings)
+    only = None if person is None else people.find(run.settings.people, person).name
+    with run.store_for_reading() as store:
+        entries = plan_entries(store)
+        stored = list(calendar_state.instances(store.db))
+    initiators = {plan: entry.who.value for plan, entry in entries.items()}
+    unknown = review.unknown_plans(stored, initiators, rules, only)
+    # A plan with someone added since the last sync has no entry to correct until the next one.
+    questions = [(instance, name) for instance, name in unknown if (instance.uid, name) in entries]
+    if len(questions) < len(unknown):
+        waiting = len(unknown) - len(questions)
+        typer.echo(f"Not in the log until the next sync (nudger daemon --once): {_plans(waiting)}.")
+    if not questions:
+        typer.echo("No plan's initiator is unknown: nothing to review.")
+        return
+    typer.echo(f"{_plans(len(questions))} with an unknown initiator; each answer is kept at once.")
+    tally = {"me": 0, "them": 0, "skip": 0, "asked": 0}
+    with run.store() as store:
+        try:
+            with review.answers(sys.stdin, _echo) as next_answer:
+                for number, (instance, name) in enumerate(questions, start=1):
+                    _show(instance, name, number, len(questions), run.zone, run.now)
+                    answer = _ask(next_answer)
+                    if answer == "quit":
+                        break
+                    tally["asked"] += 1
+                    if answer == "skip" or _answer(store, instance, name, answer):
+                        tally[answer] += 1
+        except KeyboardInterrupt:
+            typer.echo("")
+            typer.echo(_summary(tally, len(questions)))
+            raise
+    typer.echo(_summary(tally, len(questions)))
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)  # click flushes, so a prompt shows before the key is read
+
+
+def _plans(count: int) -> str:
+    return f"{count} plan" if count == 1 else f"{count} plans"
+
+
+def _show(
+    instance: EventInstance, person: str, number: int, total: int, zone: tzinfo, now: datetime
+) -> None:
+    from nudger.terminal import printable
+
+    start = instance.start.astimezone(zone)
+    when = f"{start:%a %Y-%m-%d}, all day" if instance.all_day else f"{start:%a %Y-%m-%d %H:%M}"
+    notes = [when, f"with {printable(person)}", plan_status(instance, now)]
+    if instance.recurring:
+        notes.append("repeats (its first date shown)")
+    typer.echo(f"\n[{number}/{total}] {printable(instance.summary) or '(no title)'}")
+    typer.echo(f"      {' · '.join(notes)}  id {plan_id(instance.uid)}")
+
+
+def _ask(next_answer: Callable[[], Answer | None]) -> Answer:
+    _echo("      whose idea? m me · t them · s skip · q quit > ")
+    while (answer := next_answer()) is None:
+        _echo("      type m, t, s or q (or me, them, skip, quit and Enter) > ")
+    return answer
+
+
+def _answer(store: Store, instance: EventInstance, person: str, answer: Answer) -> bool:
+    """Corrects the plan's entry at once, as `plans mark` does, so quitting later keeps it;
+    False when it was answered elsewhere meanwhile."""
+    from nudger import clock, paths, wake
+    from nudger.model import Who
+
+    already = _remember(store, instance.uid, person, Who(answer), clock.now())
+    if already is not None:
+        side = "yours" if already is Who.ME else "theirs"
+        typer.echo(f"      answered elsewhere meanwhile: it stays marked as {side}")
+        return False
+    typer.echo(f"      marked as {'yours' if answer == 'me' else 'theirs'}")
+    wake.poke(paths.data_dir())  # a running daemon drops its "who suggested it?" at once
+    return True
+
+
+def _remember(store: Store, uid: str, person: str, who: Who, now: datetime) -> Who | None:
+    """Marks the plan as `who`'s unless someone answered since the review began (a notification,
+    `plans mark`, another review): then returns the side it has, which stays."""
+    from nudger import queries
+    from nudger.model import MARK_SOURCE, Kind, Who, correction
+
+    with store.transaction():
+        person_id = queries.person_id(store.db, person)
+        plans = current_plans(queries.entries(store.db, person=person_id, kinds=[Kind.PLAN]))
+        current = next(
+            (e for e in plans if e.person == person and e.details.get("uid") == uid), None
+        )
+        if current is None:
+            raise NudgerError(f"plan {plan_id(uid)} is no longer in the log")
+        if current.who is not Who.UNKNOWN:
+            return current.who
+        store.insert(correction(current, who, f"{MARK_SOURCE}:{uuid.uuid4()}"), now)
+    return None
+
+
+def _summary(tally: dict[str, int], total: int) -> str:
+    marked = tally["me"] + tally["them"]
+    left = total - tally["asked"]
+    parts = [f"Marked {marked} of {_plans(total)} (you {tally['me']}, them {tally['them']})"]
+    if tally["skip"]:
+        parts.append(f"skipped {tally['skip']}")
+    if left:
+        parts.append(f"{left} left for next time")
+    return "; ".join(parts) + "."

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 service_app = typer.Typer(
     help="Run the daemon in the background with systemd, from login to logout.",
+    epilog="Examples: nudger service install · nudger service uninstall",
     no_args_is_help=True,
 )
 app.add_typer(service_app, name="service")
