@@ -79,15 +79,7 @@ def sent(delivery: Delivery, now: datetime, via: str) -> NewEntry:
 def shown(delivery: Delivery, now: datetime, via: str) -> NewEntry:
     """The record that the notifier took the delivery: with `sent`, it brackets the instant
     in which a crash leaves a delivery in doubt (sent, perhaps not shown)."""
-    return NewEntry(
-        at=now,
-        kind=SHOWN,
-        who=Who.ME,
-        source=SOURCE,
-        key=f"{SHOWN}:{delivery.key}",
-        person=delivery.nudge.person,
-        details={"nudge": delivery.nudge.to_json(), "delivery": delivery.key, "via": via},
-    )
+    return _record(SHOWN, delivery, now, {"via": via}, key=f"{SHOWN}:{delivery.key}")
 
 
 def in_doubt(records: Sequence[Entry]) -> list[str]:
@@ -134,13 +126,17 @@ def answered(nudge: Nudge, kind: str, now: datetime, answer: str) -> NewEntry:
     )
 
 
-def _record(kind: str, delivery: Delivery, now: datetime, extra: dict[str, str]) -> NewEntry:
+def _record(
+    kind: str, delivery: Delivery, now: datetime, extra: dict[str, str], *, key: str = ""
+) -> NewEntry:
+    """A record about one delivery. `sent` and `expired` share a key by default: a delivery is
+    either shown or given up, never both."""
     return NewEntry(
         at=now,
         kind=kind,
         who=Who.ME,
         source=SOURCE,
-        key=f"nudge.delivered:{delivery.key}",
+        key=key or f"nudge.delivered:{delivery.key}",
         person=delivery.nudge.person,
         details={"nudge": delivery.nudge.to_json(), "delivery": delivery.key, **extra},
     )

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from nudger.errors import UsageError
-from nudger.model import Entry, Who
-from nudger.queries import from_timestamp
+from nudger.model import Entry
+from nudger.queries import entry_from_row
 
 if TYPE_CHECKING:
     from nudger.detect import Tracked
@@ -67,19 +67,7 @@ CHECKPOINT_WAIT_MS = 2000  # for the checkpoint after forgetting; a busy daemon 
 def entries(db: sqlite3.Connection) -> Iterator[Entry]:
     """Every entry, oldest first, read one at a time."""
     for row in db.execute(_ENTRIES):
-        yield Entry(
-            id=row[0],
-            at=from_timestamp(row[1]),
-            recorded_at=from_timestamp(row[2]),
-            person=row[3],
-            kind=row[4],
-            who=Who(row[5]),
-            source=row[6],
-            key=row[7],
-            details=json.loads(row[8]),
-            supersedes=row[9],
-            superseded=bool(row[10]),
-        )
+        yield entry_from_row(row)
 
 
 def write_json(found: Iterable[Entry], out: TextIO) -> int:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from nudger.model import Entry, Who
 from nudger.store import to_timestamp
@@ -179,19 +180,23 @@ def entries(
         """,  # noqa: S608 - only placeholders and a checked integer are interpolated
         parameters,
     )
-    return [
-        Entry(
-            id=row[0],
-            at=from_timestamp(row[1]),
-            recorded_at=from_timestamp(row[2]),
-            person=row[3],
-            kind=row[4],
-            who=Who(row[5]),
-            source=row[6],
-            key=row[7],
-            details=json.loads(row[8]),
-            supersedes=row[9],
-            superseded=bool(row[10]),
-        )
-        for row in rows
-    ]
+    return [entry_from_row(row) for row in rows]
+
+
+def entry_from_row(row: Sequence[Any]) -> Entry:
+    """An entry from a row of `entry` joined with its person's name, in the column order
+    `entries` selects (id, at, recorded_at, name, kind, who, source, key, details, supersedes,
+    superseded)."""
+    return Entry(
+        id=row[0],
+        at=from_timestamp(row[1]),
+        recorded_at=from_timestamp(row[2]),
+        person=row[3],
+        kind=row[4],
+        who=Who(row[5]),
+        source=row[6],
+        key=row[7],
+        details=json.loads(row[8]),
+        supersedes=row[9],
+        superseded=bool(row[10]),
+    )

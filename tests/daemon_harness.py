@@ -68,8 +68,9 @@ def config_text(
     ) + textwrap.dedent(extra)
 
 
-def write_plan(folder: Path, uid: str, summary: str, start: datetime) -> None:
-    """An .ics file with one plan I organized with Alex invited."""
+def plan_text(uid: str, summary: str, start: datetime, *, invited: bool = True) -> bytes:
+    """One plan as iCalendar: organized by me with Alex invited, or (`invited=False`) a solo
+    entry that only names Alex in its title, whose initiator no calendar can tell."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//nudger tests//EN")
     calendar.add("version", "2.0")
@@ -78,11 +79,18 @@ def write_plan(folder: Path, uid: str, summary: str, start: datetime) -> None:
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(hours=2))
-    event.add("dtstamp", start)
-    event.add("organizer", "mailto:sam@example.org")
-    event.add("attendee", "mailto:alex@example.org", parameters={"PARTSTAT": "ACCEPTED"})
+    event.add("dtstamp", start - timedelta(days=3))
+    if invited:
+        event.add("organizer", "mailto:sam@example.org")
+        event.add("attendee", "mailto:alex@example.org", parameters={"PARTSTAT": "ACCEPTED"})
     calendar.add_component(event)
-    (folder / f"{uid}.ics").write_bytes(calendar.to_ical())
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def write_plan(folder: Path, uid: str, summary: str, start: datetime) -> None:
+    """An .ics file with one plan I organized with Alex invited."""
+    (folder / f"{uid}.ics").write_bytes(plan_text(uid, summary, start))
 
 
 def run_daemon(scenario: Scenario, *, tick: float = 60.0) -> None:

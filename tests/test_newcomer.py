@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import icalendar
 import pytest
 from caldav.davclient import DAVClient
 
 from nudger import clock, wake
 from tests.caldav_servers import Server
 from tests.conftest import RunCli
+from tests.daemon_harness import plan_text
 from tests.dbus_session import NotificationServer
 from tests.story import ALEX, BERLIN, EXPECTED, ME, story
 from tests.test_report import read_tables, sides
@@ -35,17 +35,7 @@ TODAY = clock.now().date()
 
 def solo(uid: str, summary: str, start: datetime) -> str:
     """An entry in my calendar naming Alex, with no organizer: whose idea it was, it cannot say."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//nudger tests//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(hours=2))
-    event.add("dtstamp", start - timedelta(days=3))
-    calendar.add_component(event)
-    return str(calendar.to_ical(), "utf-8")
+    return plan_text(uid, summary, start, invited=False).decode()
 
 
 @pytest.mark.parametrize("server", ["radicale"], indirect=True)
