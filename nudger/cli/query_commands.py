@@ -7,12 +7,15 @@ no calendar or notification library, no tomlkit, and rich only when a table is p
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nudger.cli.app import Session, app, print_json, session
 from nudger.errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 Since = Annotated[
     str | None,
@@ -59,25 +62,13 @@ def balance(
     json_output: Json = False,
 ) -> None:
     """Who initiates, who cancels, and how it trends, per person."""
-    from nudger import queries
     from nudger.balance_query import balance_of
 
     run = session(ctx)
     start, end = query_window(run, since, until)
     settings = run.query_settings
     with run.store_for_reading() as store:
-        chosen: list[tuple[str, str | None, bool]]
-        if person is None:
-            chosen = [(p.name, p.kind, p.tracked) for p in settings.people if show_all or p.tracked]
-            if show_all:
-                configured = {p.name.casefold() for p in settings.people}
-                chosen += [
-                    (name, None, False)
-                    for name in queries.logged_people(store.db)
-                    if name.casefold() not in configured
-                ]
-        else:
-            chosen = [resolve_person(run, person, queries.logged_people(store.db))]
+        chosen = chosen_people(run, store.db, person, show_all=show_all)
         reports = [
             balance_of(
                 store.db,
@@ -97,6 +88,26 @@ def balance(
     from nudger.cli import render
 
     render.balances(reports, run.zone, run.now)
+
+
+def chosen_people(
+    run: Session, db: sqlite3.Connection, person: str | None, *, show_all: bool = False
+) -> list[tuple[str, str | None, bool]]:
+    """(name, kind, tracked) of the people a query shows: the one named, else everyone tracked
+    (with `show_all`, also those no longer tracked and names only the log still holds)."""
+    from nudger import queries
+
+    logged = queries.logged_people(db)
+    if person is not None:
+        return [resolve_person(run, person, logged)]
+    people = run.query_settings.people
+    chosen: list[tuple[str, str | None, bool]] = [
+        (p.name, p.kind, p.tracked) for p in people if show_all or p.tracked
+    ]
+    if show_all:
+        configured = {p.name.casefold() for p in people}
+        chosen += [(name, None, False) for name in logged if name.casefold() not in configured]
+    return chosen
 
 
 def resolve_person(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, session
-from nudger.cli.query_commands import Since, Until, query_window, resolve_person
+from nudger.cli.query_commands import Since, Until, chosen_people, query_window
 from nudger.errors import NudgerError, UsageError
 
 DEFAULT_SINCE = "1y"
@@ -46,7 +46,6 @@ def report(
     ] = False,
 ) -> None:
     """An HTML page with charts of who initiates, cancels and says thanks, per person."""
-    from nudger import queries
     from nudger.balance import Thresholds
     from nudger.report import page
     from nudger.report_data import person_facts
@@ -57,11 +56,7 @@ def report(
     start, end = query_window(run, since or DEFAULT_SINCE, until)
     rules = run.query_settings.balance
     with run.store_for_reading() as store:
-        chosen: list[tuple[str, str | None, bool]]
-        if person is None:
-            chosen = [(p.name, p.kind, p.tracked) for p in run.query_settings.people if p.tracked]
-        else:
-            chosen = [resolve_person(run, person, queries.logged_people(store.db))]
+        chosen = chosen_people(run, store.db, person)
         facts = [
             person_facts(
                 store.db,
