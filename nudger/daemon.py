@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import resource
@@ -44,11 +43,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nudger import adapters, agenda, config_file, deliveries, paths, queries, systemd, wake
+from nudger import (
+    adapters,
+    agenda,
+    config_file,
+    deliveries,
+    heartbeat,
+    paths,
+    queries,
+    systemd,
+    wake,
+)
 from nudger.deliveries import Delivery
 from nudger.errors import ConfigError, NudgerError
 from nudger.notify import Message, Notifier, NotifierUnavailable
-from nudger.private_file import write_private
 from nudger.settings import Settings
 from nudger.store import Store
 from nudger.timezone import user_zone
@@ -57,7 +65,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 APP_NAME = "nudger"
-STATE_FILE = "daemon.json"
 HORIZON = timedelta(days=2)  # how far ahead nudges are scheduled; replanned every minute anyway
 FIRST_RETRY = timedelta(seconds=30)
 JUMP = 5.0  # seconds of suspend or clock change that make the daemon look again at once
@@ -411,7 +418,7 @@ class Daemon:
     def _expire_missed_while_away(self) -> None:
         """Record as expired what came due and ran out of time while no daemon ran (or the
         machine slept), from the last heartbeat on; what is still in time is delivered next."""
-        since = _last_alive(self.data_dir / STATE_FILE)
+        since = heartbeat.last_alive(self.data_dir)
         now = self.clock()
         if since is None or since >= now:
             return
@@ -491,24 +498,7 @@ class Daemon:
             "notifier": via.name if via else None,
             "notifier_problem": self.notifier_problem,
         }
-        write_private(self.data_dir / STATE_FILE, json.dumps(state, indent=1) + "\n", durable=False)
-
-
-def read_state(data_dir: Path) -> dict[str, Any] | None:
-    """The last heartbeat the daemon wrote, or None."""
-    try:
-        state = json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
-
-
-def _last_alive(path: Path) -> datetime | None:
-    state = read_state(path.parent)
-    try:
-        return datetime.fromisoformat(state["alive"]) if state else None
-    except (KeyError, TypeError, ValueError):
-        return None
+        heartbeat.write(self.data_dir, state)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -512,11 +512,10 @@ def service_verdict(facts: ServiceFacts) -> Check:
 
 
 def daemon_check(data_dir: Path, service: ServiceFacts) -> Check:
-    from nudger import wake
-    from nudger.daemon import read_state
+    from nudger import heartbeat, wake
 
     running = wake.running(data_dir)
-    return daemon_verdict(running, read_state(data_dir) if running else None, service)
+    return daemon_verdict(running, heartbeat.read(data_dir) if running else None, service)
 
 
 def daemon_verdict(running: bool, state: dict[str, Any] | None, service: ServiceFacts) -> Check:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from nudger import calendar_state, clock, deliveries, queries
+from nudger import calendar_state, clock, deliveries, heartbeat, queries
 from nudger.cli import main
-from nudger.daemon import STATE_FILE, Daemon, _Pulse, retry_delay
+from nudger.daemon import Daemon, _Pulse, retry_delay
 from nudger.model import Kind
 from nudger.store import Store
 from tests.daemon_harness import cli, config_text, eventually, local, run_daemon
@@ -88,7 +88,7 @@ def test_what_came_due_and_ran_out_while_stopped_is_recorded_as_expired(
     data = home / ".local/share/nudger"
     data.mkdir(parents=True)
     alive = now - timedelta(days=3)
-    (data / STATE_FILE).write_text(json.dumps({"alive": alive.isoformat()}), encoding="utf-8")
+    heartbeat.write(data, {"alive": alive.isoformat()})
 
     async def scenario(daemon: Daemon) -> None:
         pass

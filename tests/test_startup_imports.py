@@ -49,7 +49,15 @@ def loaded(modules: set[str], name: str) -> bool:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["balance"], ["balance", "--json"], ["history", "--json"], ["people", "list"]],
+    [
+        ["--help"],
+        ["balance"],
+        ["balance", "--json"],
+        ["history", "--json"],
+        ["people", "list"],
+        ["status"],
+        ["nudges"],
+    ],
 )
 def test_query_commands_import_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
     code, modules = modules_after(tmp_path, *args)

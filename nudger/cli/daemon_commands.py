@@ -91,13 +91,12 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Whether the daemon runs, how each calendar last synced, and the next nudges."""
-    from nudger import calendar_state, wake
-    from nudger.daemon import read_state
+    from nudger import calendar_state, heartbeat, wake
 
     run = session(ctx)
     data_dir = paths.data_dir()
     running = wake.running(data_dir)
-    state = read_state(data_dir) if running else None
+    state = heartbeat.read(data_dir) if running else None
     with run.store_for_reading() as store:
         sources = calendar_state.source_states(store.db)
         upcoming = upcoming_deliveries(run, store)[:5]
