@@ -58,6 +58,7 @@ from nudger import clock, wake  # noqa: E402
 from nudger.private_file import write_private  # noqa: E402
 from tests.caldav_servers import Server, _stop, start_radicale  # noqa: E402
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle  # noqa: E402
+from tests.story import CONFIG  # noqa: E402
 
 RSS_BAR_ICS_MB = 60
 RSS_BAR_ALL_MB = 110
@@ -261,22 +262,15 @@ def config(
     google: FakeGoogle | None = None,
     token_file: Path | None = None,
 ) -> str:
-    text = f"""\
-[me]
-name = "Sam"
-emails = ["{ME}"]
-timezone = "Europe/Berlin"
-
-[[people]]
-name = "Alex"
-kind = "partner"
-emails = ["{ALEX}"]
-
+    text = (
+        CONFIG
+        + f"""
 [[calendars]]
 name = "home"
 type = "ics"
 path = "{folder}"
 """
+    )
     if server is not None:
         text += f"""
 [[calendars]]

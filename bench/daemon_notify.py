@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from nudger import clock, deliveries, queries, wake  # noqa: E402
 from nudger.store import Store  # noqa: E402
-from tests.daemon_harness import config_text, write_plan  # noqa: E402
+from tests.daemon_harness import reminder_config, write_plan  # noqa: E402
 from tests.dbus_session import serve_notifications, start_session_bus, stop_session_bus  # noqa: E402
 
 LATE_BAR = timedelta(seconds=2)
@@ -52,23 +52,7 @@ def run(scratch: Path) -> bool:
     write_plan(folder, "dinner@example.org", "Dinner", start)
     config = scratch / "config.toml"
     config.write_text(
-        config_text(
-            kind="friend",
-            backend="desktop",
-            extra=f"""
-            [[calendars]]
-            name = "home"
-            type = "ics"
-            path = "{folder}"
-
-            [dates]
-            lead_times = ["2m"]
-            ask_who_initiated = false
-
-            [balance]
-            alerts = false
-            """,
-        ),
+        reminder_config(folder),
         encoding="utf-8",
     )
     bus = start_session_bus(bus_folder)

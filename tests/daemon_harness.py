@@ -68,6 +68,29 @@ def config_text(
     ) + textwrap.dedent(extra)
 
 
+def reminder_config(folder: Path) -> str:
+    """Desktop notifications, the calendar `folder`, one reminder 2 minutes before each plan and
+    no other nudge (Alex is a friend: no check-ins or gratitude; no balance alerts or questions),
+    so a plan's reminder is the only notification."""
+    return config_text(
+        kind="friend",
+        backend="desktop",
+        extra=f"""
+        [[calendars]]
+        name = "home"
+        type = "ics"
+        path = "{folder}"
+
+        [dates]
+        lead_times = ["2m"]
+        ask_who_initiated = false
+
+        [balance]
+        alerts = false
+        """,
+    )
+
+
 def plan_text(uid: str, summary: str, start: datetime, *, invited: bool = True) -> bytes:
     """One plan as iCalendar: organized by me with Alex invited, or (`invited=False`) a solo
     entry that only names Alex in its title, whose initiator no calendar can tell."""

@@ -14,7 +14,15 @@ from nudger import clock, deliveries, queries
 from nudger.daemon import Daemon
 from nudger.nudges import NudgeKind
 from nudger.store import Store
-from tests.daemon_harness import cli, config_text, eventually, local, run_daemon, write_plan
+from tests.daemon_harness import (
+    cli,
+    config_text,
+    eventually,
+    local,
+    reminder_config,
+    run_daemon,
+    write_plan,
+)
 from tests.dbus_session import NotificationServer, SessionBus, serve_notifications
 
 TITLE = "Dinner <b>Tom & Jerry</b>"  # calendar text with markup in it
@@ -32,25 +40,7 @@ def test_a_plan_gives_one_notification_on_time_and_its_button_writes_the_log(
     folder.mkdir()
     start = clock.now().replace(microsecond=0) + timedelta(minutes=2, seconds=4)
     write_plan(folder, "dinner@example.org", TITLE, start)
-    write_config(
-        config_text(
-            kind="friend",  # no check-ins or gratitude: this plan's reminder is the only nudge
-            backend="desktop",
-            extra=f"""
-            [[calendars]]
-            name = "home"
-            type = "ics"
-            path = "{folder}"
-
-            [dates]
-            lead_times = ["2m"]
-            ask_who_initiated = false
-
-            [balance]
-            alerts = false
-            """,
-        )
-    )
+    write_config(reminder_config(folder))
     arrivals: list[tuple[datetime, datetime]] = []  # (due, arrived)
 
     async def scenario(daemon: Daemon) -> None:

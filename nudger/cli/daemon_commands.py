@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from nudger.store import Store
 
 
+NudgeId = Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")]
+
+
 def short_id(nudge_id: str) -> str:
     """A short, stable handle for a nudge, easier to type than its full id."""
     return hashlib.sha1(nudge_id.encode(), usedforsecurity=False).hexdigest()[:6]
@@ -187,7 +190,7 @@ def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None
 @app.command(epilog="Examples: nudger done 3f2a9c · nudger nudges (lists the ids)")
 def done(
     ctx: typer.Context,
-    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    nudge: NudgeId,
 ) -> None:
     """Answer a nudge with Done (a check-in or a thank-you is logged too)."""
     _answer(ctx, nudge, "done")
@@ -196,7 +199,7 @@ def done(
 @app.command(epilog="Examples: nudger skip 3f2a9c")
 def skip(
     ctx: typer.Context,
-    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    nudge: NudgeId,
 ) -> None:
     """Answer a nudge with Skip: it will not come back."""
     _answer(ctx, nudge, "skip")
@@ -205,7 +208,7 @@ def skip(
 @app.command(epilog="Examples: nudger snooze 3f2a9c 1h · nudger snooze 3f2a9c 30m")
 def snooze(
     ctx: typer.Context,
-    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    nudge: NudgeId,
     duration: Annotated[
         str | None,
         typer.Argument(help="How long, such as 30m, 2h or 1d; default notifications.snooze."),
@@ -222,7 +225,7 @@ def snooze(
 @app.command(epilog="Examples: nudger answer 3f2a9c them · nudger answer 3f2a9c wait")
 def answer(
     ctx: typer.Context,
-    nudge: Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")],
+    nudge: NudgeId,
     action: Annotated[
         str, typer.Argument(help="One the nudge offers: done, snooze, skip, me, them, wait.")
     ],

@@ -30,6 +30,9 @@ Until = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OnePerson = Annotated[
+    str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
+]
 
 
 def query_window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
@@ -51,9 +54,7 @@ def query_window(run: Session, since: str | None, until: str | None) -> tuple[da
 )
 def balance(
     ctx: typer.Context,
-    person: Annotated[
-        str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
-    ] = None,
+    person: OnePerson = None,
     since: Since = None,
     until: Until = None,
     show_all: Annotated[

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, session
-from nudger.cli.query_commands import Since, Until, chosen_people, query_window
+from nudger.cli.query_commands import OnePerson, Since, Until, chosen_people, query_window
 from nudger.errors import NudgerError, UsageError
 
 DEFAULT_SINCE = "1y"
@@ -27,9 +27,7 @@ STDOUT = "-"
 )
 def report(
     ctx: typer.Context,
-    person: Annotated[
-        str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
-    ] = None,
+    person: OnePerson = None,
     since: Since = None,
     until: Until = None,
     out: Annotated[
