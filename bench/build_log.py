@@ -13,8 +13,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nudger.model import Kind, NewEntry, Who
-from nudger.store import Store
+from nudger.core.model import Kind, NewEntry, Who
+from nudger.log.store import Store
 
 PEOPLE = ["Alex", "Sam", "Robin", "Kim", "Jo", "Charlie", "Maria", "Noor", "Lee", "Ana"]
 KINDS = [

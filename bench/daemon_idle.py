@@ -54,7 +54,8 @@ from bench.caldav_sync import (  # noqa: E402
     make_event,
     prepare_calendar,
 )
-from nudger import clock, wake  # noqa: E402
+from nudger import clock  # noqa: E402
+from nudger.daemon import wake  # noqa: E402
 from nudger.private_file import write_private  # noqa: E402
 from tests.caldav_servers import Server, _stop, start_radicale  # noqa: E402
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle  # noqa: E402
@@ -151,8 +152,8 @@ def measure(
         wait_for_syncs(daemon, log, sources, data_dir)
         print(f"{name}: every source synced after {time.monotonic() - started:.1f} s")
         for line in log.read_text(encoding="utf-8").splitlines():
-            if any(line.startswith(f"INFO nudger.daemon: {s}: ") for s in sources):
-                print(f"  {line.removeprefix('INFO nudger.daemon: ')}")
+            if any(line.startswith(f"INFO nudger.daemon.loop: {s}: ") for s in sources):
+                print(f"  {line.removeprefix('INFO nudger.daemon.loop: ')}")
         minutes = max(1, round(idle / 60))
         next_tick(listener)  # count whole tick periods: from just after one tick to another
         before, started = switches(daemon.pid), time.monotonic()
@@ -184,7 +185,7 @@ def wait_for_syncs(
         if daemon.poll() is not None:
             raise RuntimeError(f"the daemon stopped: {log.read_text(encoding='utf-8')}")
         text = log.read_text(encoding="utf-8")
-        synced = [s for s in sources if f"INFO nudger.daemon: {s}: " in text]
+        synced = [s for s in sources if f"INFO nudger.daemon.loop: {s}: " in text]
         if wake.running(data) and len(synced) == len(sources):
             return
         if time.monotonic() > deadline:

@@ -29,8 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nudger import clock, deliveries, queries, wake  # noqa: E402
-from nudger.store import Store  # noqa: E402
+from nudger import clock  # noqa: E402
+from nudger.core import deliveries  # noqa: E402
+from nudger.daemon import wake  # noqa: E402
+from nudger.log import queries  # noqa: E402
+from nudger.log.store import Store  # noqa: E402
 from tests.daemon_harness import reminder_config, write_plan  # noqa: E402
 from tests.dbus_session import serve_notifications, start_session_bus, stop_session_bus  # noqa: E402
 

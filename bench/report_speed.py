@@ -30,9 +30,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from nudger import clock  # noqa: E402
-from nudger.answers import ended_wait, started_wait  # noqa: E402
-from nudger.model import Kind, NewEntry, Who  # noqa: E402
-from nudger.store import Store  # noqa: E402
+from nudger.core.answers import ended_wait, started_wait  # noqa: E402
+from nudger.core.model import Kind, NewEntry, Who  # noqa: E402
+from nudger.log.store import Store  # noqa: E402
 
 PEOPLE = ["Alex", "Sam", "Robin", "Kim", "Jo"]
 SECONDS_BAR = 1.0

@@ -13,7 +13,7 @@ import icalendar
 
 from nudger import clock
 from nudger.cli import main
-from nudger.daemon import Daemon
+from nudger.daemon.loop import Daemon
 
 Scenario = Callable[[Daemon], Awaitable[None]]
 

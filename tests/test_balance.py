@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.balance import (
+from nudger.core.balance import (
     Sides,
     Thresholds,
     current_runner,
@@ -17,7 +17,7 @@ from nudger.balance import (
     summarize,
     verdict,
 )
-from nudger.model import Who
+from nudger.core.model import Who
 
 RULES = Thresholds(leaning=0.6, one_sided=0.75, min_count=4)
 

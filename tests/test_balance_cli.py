@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from nudger.model import NewEntry, Who
-from nudger.store import Store
+from nudger.core.model import NewEntry, Who
+from nudger.log.store import Store
 from tests.conftest import RunCli
 
 CONFIG = """\

@@ -23,8 +23,8 @@ import pytest
 from caldav.davclient import DAVClient
 
 from integrations.calendars.caldav import CalDAVSource, create
-from nudger.events import Changes, EventInstance, Participation, SourceError, Status, Window
-from nudger.settings import CalDAVCalendar
+from nudger.config.settings import CalDAVCalendar
+from nudger.core.events import Changes, EventInstance, Participation, SourceError, Status, Window
 from tests.caldav_servers import PASSWORD, Server, free_port
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -30,13 +30,13 @@ from icalendar.parser_tools import to_unicode
 from integrations.calendars import ical
 from integrations.calendars.caldav import CalDAVSource, create
 from integrations.calendars.ics import IcsSource
-from nudger import calendar_state, queries
-from nudger.detect import Rules, Tracked, involved, mentions
-from nudger.events import Changes, EventInstance, Window
-from nudger.model import Kind, Who
-from nudger.settings import CalDAVCalendar, IcsCalendar
-from nudger.store import Store
-from nudger.sync import sync_source
+from nudger.config.settings import CalDAVCalendar, IcsCalendar
+from nudger.core.detect import Rules, Tracked, involved, mentions
+from nudger.core.events import Changes, EventInstance, Window
+from nudger.core.model import Kind, Who
+from nudger.log import queries, sync_state
+from nudger.log.store import Store
+from nudger.sync.calendars import sync_source
 from tests.caldav_servers import Server
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -268,7 +268,7 @@ def test_caldav_finds_every_route_and_parses_nothing_else(
 
     sync(store, server, tmp_path)
 
-    assert set(calendar_state.resources(store.db, "dav")) == set(ROUTES)
+    assert set(sync_state.resources(store.db, "dav")) == set(ROUTES)
     assert facts(store, Kind.PLAN) == [
         ("alias", "Joanna", Who.UNKNOWN),
         ("attendee", "Alex", Who.ME),
@@ -306,7 +306,7 @@ def test_an_uninvite_cancels_the_plan_as_before(
 
     assert sync(store, server, tmp_path) == 1
     assert facts(store, Kind.CANCELLED) == [("dinner", "Alex", Who.ME)]
-    assert calendar_state.resources(store.db, "dav") == {}
+    assert sync_state.resources(store.db, "dav") == {}
     assert sync(store, server, tmp_path) == 0
 
 
@@ -326,7 +326,7 @@ def test_an_edit_that_cannot_be_read_keeps_the_plan_even_naming_nobody(
     outcome = sync_source(store, "dav", caldav_source(server, tmp_path), RULES, WINDOW, now=NOW)
 
     assert (outcome.new_facts, len(outcome.problems)) == (0, 1)
-    assert set(calendar_state.resources(store.db, "dav")) == {"dinner"}
+    assert set(sync_state.resources(store.db, "dav")) == {"dinner"}
 
 
 def test_a_new_address_or_alias_reads_the_calendar_again(

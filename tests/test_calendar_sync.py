@@ -15,8 +15,8 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from integrations.calendars.ics import IcsSource
 from nudger import clock
-from nudger.events import Changes, SourceError, Status, Window
-from nudger.settings import IcsCalendar
+from nudger.config.settings import IcsCalendar
+from nudger.core.events import Changes, SourceError, Status, Window
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
 
@@ -397,9 +397,9 @@ def test_an_ics_url_is_fetched_again_only_when_it_changed(tmp_path: Path) -> Non
 
 
 def test_a_broken_adapter_fails_its_source_only(tmp_path: Path) -> None:
-    from nudger.detect import Rules
-    from nudger.store import Store
-    from nudger.sync import sync_all
+    from nudger.core.detect import Rules
+    from nudger.log.store import Store
+    from nudger.sync.calendars import sync_all
 
     class Broken:
         name = "broken"

@@ -167,12 +167,12 @@ def test_verbose_shows_the_traceback(cli: RunCli, write_config: Callable[[str], 
 def test_an_unexpected_failure_is_one_line_and_exit_1(
     cli: RunCli, people: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nudger.balance_query
+    import nudger.views.balance
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(nudger.balance_query, "balance_of", broken)
+    monkeypatch.setattr(nudger.views.balance, "balance_of", broken)
     result = cli("balance")
     assert result.code == 1
     assert "unexpected RuntimeError: the disk is on fire" in result.err

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nudger import completion
-from nudger.cli import load_commands
+from nudger.cli import completion, load_commands
 from tests.conftest import RunCli
 
 CONFIG = """\

@@ -12,8 +12,8 @@ import tomlkit
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from nudger.settings import Settings
-from nudger.settings_core import SECTION_NAMES
+from nudger.config.settings import Settings
+from nudger.config.settings_core import SECTION_NAMES
 from tests.conftest import RunCli
 
 FIELDS = {

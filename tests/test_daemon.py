@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 
-from nudger import calendar_state, clock, deliveries, heartbeat, queries
+from nudger import clock
 from nudger.cli import main
-from nudger.daemon import Daemon, _Pulse, retry_delay
-from nudger.model import Kind
-from nudger.store import Store
+from nudger.core import deliveries
+from nudger.core.model import Kind
+from nudger.daemon import heartbeat
+from nudger.daemon.loop import Daemon, _Pulse, retry_delay
+from nudger.log import queries, sync_state
+from nudger.log.store import Store
 from tests.daemon_harness import cli, config_text, eventually, local, run_daemon
 
 
@@ -269,7 +272,7 @@ def test_a_source_that_is_down_is_retried_with_backoff_while_the_others_sync(
     async def scenario(daemon: Daemon) -> None:
         def both_tried() -> bool:
             with Store.open_for_reading(log_path) as store:
-                found = calendar_state.source_states(store.db)
+                found = sync_state.source_states(store.db)
             return {"home", "dav"} <= set(found)
 
         await eventually(both_tried, within=20)
@@ -280,7 +283,7 @@ def test_a_source_that_is_down_is_retried_with_backoff_while_the_others_sync(
 
     run_daemon(scenario)
     with Store.open_for_reading(log_path) as store:
-        states = calendar_state.source_states(store.db)
+        states = sync_state.source_states(store.db)
     assert (states["home"].outcome, states["dav"].outcome) == ("ok", "failed")
     assert states["dav"].failures == 1
     assert "127.0.0.1" in (states["dav"].message or "")

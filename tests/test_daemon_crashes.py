@@ -21,9 +21,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from nudger import clock, deliveries, queries, wake
-from nudger.store import Store
-from nudger.when import format_duration
+from nudger import clock
+from nudger.core import deliveries
+from nudger.core.when import format_duration
+from nudger.daemon import wake
+from nudger.log import queries
+from nudger.log.store import Store
 from tests.daemon_harness import write_plan
 
 ROUNDS = int(os.environ.get("NUDGER_CRASH_ROUNDS", "200"))

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from nudger import clock, deliveries, queries
-from nudger.daemon import Daemon
-from nudger.nudges import NudgeKind
-from nudger.store import Store
+from nudger import clock
+from nudger.core import deliveries
+from nudger.core.nudges import NudgeKind
+from nudger.daemon.loop import Daemon
+from nudger.log import queries
+from nudger.log.store import Store
 from tests.daemon_harness import (
     cli,
     config_text,
@@ -91,7 +93,7 @@ def test_without_a_notification_server_nudges_go_to_the_console_until_one_appear
 ) -> None:
     """A desktop session that comes up after the daemon: it falls back to the console, says so
     once, keeps running, and uses the desktop as soon as a probe finds the server."""
-    caplog.set_level(logging.INFO, logger="nudger.daemon")
+    caplog.set_level(logging.INFO, logger="nudger.daemon.loop")
     now = local(clock.now())
     write_config(config_text(f"{now - timedelta(minutes=1):%H:%M}", backend="desktop"))
     via: list[str | None] = []

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
-from nudger import agenda, deliveries, queries
-from nudger.deliveries import Delivery
-from nudger.model import Kind, NewEntry, Who
-from nudger.nudges import WAIT_STARTED, NudgeKind, wait_until
-from nudger.settings import Settings
-from nudger.store import Store
+from nudger.config.settings import Settings
+from nudger.core import deliveries
+from nudger.core.deliveries import Delivery
+from nudger.core.model import Kind, NewEntry, Who
+from nudger.core.nudges import WAIT_STARTED, NudgeKind, wait_until
+from nudger.log import queries
+from nudger.log.store import Store
+from nudger.views import agenda
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # Monday, 14:00 in Berlin
 OFF: dict[str, Any] = {

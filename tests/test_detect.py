@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nudger.detect import (
+from nudger.core.detect import (
     Rules,
     Tracked,
     initiator,
@@ -17,8 +17,8 @@ from nudger.detect import (
     missed_facts,
     resource_facts,
 )
-from nudger.events import Attendee, EventInstance, Participation, Status
-from nudger.model import Entry, Kind, NewEntry, Who
+from nudger.core.events import Attendee, EventInstance, Participation, Status
+from nudger.core.model import Entry, Kind, NewEntry, Who
 
 ME = "sam@example.org"
 ALEX = Tracked("Alex", frozenset({"alex@example.org"}), ("Alex", "Al"))

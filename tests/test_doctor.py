@@ -5,7 +5,7 @@ Real parts where they are cheap: an ICS folder, a private D-Bus with a notificat
 revoked grant, a log file overwritten with garbage. A systemd user manager cannot run here, so
 `systemctl` is a fake first on PATH (as in tests/test_service.py) that answers `show-environment`,
 `is-enabled` and `is-active` as a test tells it; and the daemon's "running" is its bound socket
-(`nudger.wake`), which is what doctor and `status` look at.
+(`nudger.daemon.wake`), which is what doctor and `status` look at.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 
-from nudger import doctor, wake
-from nudger.doctor import LogFacts, ServiceFacts, Status
-from nudger.model import NewEntry, Who
+from nudger.core.model import NewEntry, Who
+from nudger.daemon import wake
+from nudger.log.store import Store
+from nudger.ops import doctor
+from nudger.ops.doctor import LogFacts, ServiceFacts, Status
 from nudger.private_file import write_private
-from nudger.store import Store
 from tests.conftest import RunCli
 from tests.dbus_session import SessionBus
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle

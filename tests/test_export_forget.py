@@ -24,10 +24,11 @@ from typing import Any
 
 import pytest
 
-from nudger import clock, export
-from nudger.model import NewEntry, Who, correction
-from nudger.queries import entries
-from nudger.store import Store
+from nudger import clock
+from nudger.core.model import NewEntry, Who, correction
+from nudger.log import export
+from nudger.log.queries import entries
+from nudger.log.store import Store
 from tests.conftest import RunCli
 
 ME, ALEX, ROBIN = "sam@example.org", "alex@example.org", "robin@example.org"

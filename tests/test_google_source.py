@@ -22,8 +22,8 @@ import pytest
 
 from integrations.calendars.google import GoogleSource, create
 from integrations.calendars.google_auth import authorize, prompt
-from nudger.errors import NudgerError
-from nudger.events import (
+from nudger.config.settings import GoogleCalendar
+from nudger.core.events import (
     Attendee,
     Changes,
     EventInstance,
@@ -32,8 +32,8 @@ from nudger.events import (
     Status,
     Window,
 )
+from nudger.errors import NudgerError
 from nudger.private_file import write_private
-from nudger.settings import GoogleCalendar
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from caldav.davclient import DAVClient
 
-from nudger import clock, wake
+from nudger import clock
+from nudger.daemon import wake
 from tests.caldav_servers import Server
 from tests.conftest import RunCli
 from tests.daemon_harness import plan_text

@@ -17,7 +17,7 @@ import pytest
 
 from integrations.notifiers import console, desktop
 from nudger import adapters
-from nudger.notify import Message, Notifier, NotifierFactory, NotifierUnavailable
+from nudger.ports import Message, Notifier, NotifierFactory, NotifierUnavailable
 from tests.dbus_session import NotificationServer, SessionBus, serve_notifications
 
 CHECKIN = Message(

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.events import Attendee, EventInstance, Participation, Status
-from nudger.model import Entry, Kind, Who
-from nudger.nudges import WAIT_ENDED, WAIT_STARTED, Nudge, NudgeKind, plan
-from nudger.settings import Settings
+from nudger.config.settings import Settings
+from nudger.core.events import Attendee, EventInstance, Participation, Status
+from nudger.core.model import Entry, Kind, Who
+from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, Nudge, NudgeKind, plan
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

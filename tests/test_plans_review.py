@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from nudger import clock
-from nudger.review import KeyAnswers, parse
+from nudger.cli.review import KeyAnswers, parse
 from tests.conftest import RunCli
 from tests.story import BERLIN, CONFIG
 

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.answers import ended_wait, started_wait
-from nudger.model import NewEntry, Who
-from nudger.queries import Count
-from nudger.report_data import report_months, wait_outcomes
-from nudger.store import Store
+from nudger.core.answers import ended_wait, started_wait
+from nudger.core.model import NewEntry, Who
+from nudger.log.queries import Count
+from nudger.log.store import Store
+from nudger.views.report_data import report_months, wait_outcomes
 from tests.conftest import RunCli
 
 HOSTILE = "<script>alert(1)</script>"

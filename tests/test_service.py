@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from nudger import service
+from nudger.ops import service
 from tests.conftest import RunCli
 
 TEMPLATE = (Path(__file__).parent.parent / "systemd" / "nudger.service").read_text(encoding="utf-8")

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from nudger import config_file
+from nudger.config import file as config_file
+from nudger.config.settings import CalDAVCalendar, GoogleCalendar, IcsCalendar, Settings
+from nudger.config.settings_core import SECTION_NAMES, Person, QuerySettings
 from nudger.errors import ConfigError
-from nudger.settings import CalDAVCalendar, GoogleCalendar, IcsCalendar, Settings
-from nudger.settings_core import SECTION_NAMES, Person, QuerySettings
 
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 

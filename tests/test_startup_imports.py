@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nudger import calendar_state
-from nudger.store import Store
+from nudger.log import sync_state
+from nudger.log.store import Store
 
 NEVER_ON_QUERY_PATH = (
     "googleapiclient",
@@ -72,7 +72,7 @@ def test_balance_json_skips_what_it_does_not_print_or_change(tmp_path: Path) -> 
         "rich",
         "tomlkit",
         "pydantic_settings",
-        "nudger.settings",
+        "nudger.config.settings",
         "nudger.cli.log_commands",
     ):
         assert not loaded(modules, name), name
@@ -80,16 +80,17 @@ def test_balance_json_skips_what_it_does_not_print_or_change(tmp_path: Path) -> 
 
 DAEMON_PROBE = """
 import asyncio, json, sys
-from nudger import clock, calendar_state
-from nudger.daemon import Daemon
-from nudger.store import Store
+from nudger import clock
+from nudger.log import sync_state
+from nudger.daemon.loop import Daemon
+from nudger.log.store import Store
 
 async def run():
     daemon = Daemon(clock=clock.now)
     task = asyncio.create_task(daemon.run())
     await daemon.ready.wait()
     for _ in range(200):  # until the folder's sync (in its own process) is recorded
-        if "home" in calendar_state.source_states(daemon.store.db):
+        if "home" in sync_state.source_states(daemon.store.db):
             break
         await asyncio.sleep(0.05)
     daemon.stop()
@@ -139,4 +140,4 @@ def test_the_daemon_itself_never_imports_a_calendar_library(
     calendar_libraries = [n for n in NEVER_ON_QUERY_PATH if n not in ("apscheduler",)]
     assert [name for name in calendar_libraries if loaded(modules, name)] == []
     with Store.open_for_reading(log_path) as store:
-        assert set(calendar_state.source_states(store.db)) >= {"home"}
+        assert set(sync_state.source_states(store.db)) >= {"home"}

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudger import queries
+from nudger.core.model import NewEntry, Who
 from nudger.errors import StoreError
-from nudger.migrations import MIGRATIONS
-from nudger.model import NewEntry, Who
-from nudger.store import Store
+from nudger.log import queries
+from nudger.log.migrations import MIGRATIONS
+from nudger.log.store import Store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nudger.model import NewEntry, Who
-from nudger.store import Store
+from nudger.core.model import NewEntry, Who
+from nudger.log.store import Store
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SHARED_PERSON = "Alex"
@@ -36,7 +36,7 @@ PROCESS_DEADLINE_SECONDS = 120.0
 _ENTRY_FACTORY = """
 from datetime import UTC, datetime, timedelta
 
-from nudger.model import NewEntry, Who
+from nudger.core.model import NewEntry, Who
 
 BASE = datetime(2025, 2, 1, tzinfo=UTC)
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ import time
 import traceback
 from pathlib import Path
 
-from nudger.store import Store
+from nudger.log.store import Store
 
 path, number, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)
@@ -98,7 +98,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from nudger.store import Store
+from nudger.log.store import Store
 
 path, round_, batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)
@@ -131,7 +131,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from nudger.store import Store
+from nudger.log.store import Store
 
 path, stop, batch = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)
@@ -169,7 +169,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from nudger.store import Store
+from nudger.log.store import Store
 
 path, number = Path(sys.argv[1]), int(sys.argv[2])
 batches, batch = int(sys.argv[3]), int(sys.argv[4])
@@ -382,7 +382,7 @@ def test_a_reader_during_concurrent_writes_never_errs_and_sees_whole_batches(
 def _count_elsewhere(path: Path) -> int:
     """How many entries another process sees in the log now."""
     code = (
-        "import sys; from pathlib import Path; from nudger.store import Store\n"
+        "import sys; from pathlib import Path; from nudger.log.store import Store\n"
         "with Store.open(Path(sys.argv[1])) as s:\n"
         "    print(s.db.execute('SELECT count(*) FROM entry').fetchone()[0])"
     )

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from nudger import service, systemd
+from nudger.daemon import systemd
+from nudger.ops import service
 
 UNIT = Path(__file__).parent.parent / "systemd" / "nudger.service"
 

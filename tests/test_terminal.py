@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nudger.terminal import printable
+from nudger.core.text import printable
 
 
 def test_control_characters_are_neutralized() -> None:

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.errors import UsageError
-from nudger.when import (
+from nudger.core.when import (
     format_duration,
     months_back,
     parse_at,
@@ -16,6 +15,7 @@ from nudger.when import (
     parse_since,
     parse_until,
 )
+from nudger.errors import UsageError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

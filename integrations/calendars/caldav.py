@@ -45,10 +45,10 @@ from caldav.lib.url import URL
 from caldav.response import PropfindResult
 
 from integrations.calendars import ical
-from nudger.events import Changes, EventInstance, Resource, SourceError, Window
+from nudger.core.events import Changes, EventInstance, Resource, SourceError, Window
 
 if TYPE_CHECKING:
-    from nudger.settings import CalDAVCalendar
+    from nudger.config.settings import CalDAVCalendar
 
 T = TypeVar("T")
 ETAG = "{DAV:}getetag"

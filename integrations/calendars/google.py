@@ -36,7 +36,8 @@ from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
-from nudger.events import (
+from nudger.config.settings import GoogleCalendar
+from nudger.core.events import (
     Attendee,
     Changes,
     EventInstance,
@@ -47,7 +48,6 @@ from nudger.events import (
     Window,
 )
 from nudger.private_file import write_private
-from nudger.settings import GoogleCalendar
 
 CURSOR_VERSION = 1
 PAGE_SIZE = 250

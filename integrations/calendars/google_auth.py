@@ -12,9 +12,9 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from nudger.config.settings import GoogleCalendar
 from nudger.errors import NudgerError
 from nudger.private_file import write_private
-from nudger.settings import GoogleCalendar
 
 SCOPES = ["https://www.googleapis.com/auth/calendar.readonly"]
 AUTH_REMEDY = "run: nudger auth google"

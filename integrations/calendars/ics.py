@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from integrations.calendars import ical
-from nudger.events import Changes, Resource, SourceError, Window
-from nudger.settings import IcsCalendar
+from nudger.config.settings import IcsCalendar
+from nudger.core.events import Changes, Resource, SourceError, Window
 
 
 def create(config: IcsCalendar, *, timeout: float, data_dir: Path) -> IcsSource:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shlex
 import sys
 
-from nudger.notify import ActionHandler, Message, NotifierUnavailable
-from nudger.terminal import printable
+from nudger.core.text import printable
+from nudger.ports import ActionHandler, Message, NotifierUnavailable
 
 # The command that answers each action ({id} is the nudge id, quoted for a shell).
 COMMANDS = {

@@ -25,7 +25,7 @@ from dbus_fast.aio import MessageBus
 from dbus_fast.errors import AuthError, InvalidAddressError
 from desktop_notifier import Button, DesktopNotifier, Notification
 
-from nudger.notify import ActionHandler, Message, NotifierUnavailable, action_label
+from nudger.ports import ActionHandler, Message, NotifierUnavailable, action_label
 
 log = logging.getLogger(__name__)
 

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from nudger import __version__, clock, paths
+from nudger import __version__, clock
+from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, NudgerError
 
 if TYPE_CHECKING:
-    from nudger.config_file import LoadedSettings
-    from nudger.settings import Settings
-    from nudger.settings_core import QuerySettings
-    from nudger.store import Store
+    from nudger.config.file import LoadedSettings
+    from nudger.config.settings import Settings
+    from nudger.config.settings_core import QuerySettings
+    from nudger.log.store import Store
 
 EXIT_INTERRUPTED = 130
 
@@ -41,7 +42,7 @@ class Session:
 
     @cached_property
     def loaded(self) -> LoadedSettings[Settings]:
-        from nudger import config_file
+        from nudger.config import file as config_file
 
         return config_file.load(self.config_option)
 
@@ -53,7 +54,7 @@ class Session:
     @cached_property
     def query_settings(self) -> QuerySettings:
         """The sections query commands read, validated alone so they start quickly."""
-        from nudger import config_file
+        from nudger.config import file as config_file
 
         return config_file.load_for_queries(self.config_option).settings
 
@@ -63,7 +64,7 @@ class Session:
 
     @cached_property
     def zone(self) -> tzinfo:
-        from nudger.timezone import user_zone
+        from nudger.config.timezone import user_zone
 
         me = self.loaded.settings.me if "loaded" in vars(self) else self.query_settings.me
         return user_zone(me.timezone)
@@ -74,13 +75,13 @@ class Session:
         return clock.now()
 
     def store(self) -> Store:
-        from nudger.store import Store
+        from nudger.log.store import Store
 
         self.wrote = True
         return Store.open(paths.log_path())
 
     def store_for_reading(self) -> Store:
-        from nudger.store import Store
+        from nudger.log.store import Store
 
         return Store.open_for_reading(paths.log_path())
 
@@ -107,7 +108,7 @@ class NudgerGroup(TyperGroup):
                 EXIT_FAILURE,
             )
         if isinstance(ctx.obj, Session) and ctx.obj.wrote:
-            from nudger import wake
+            from nudger.daemon import wake
 
             wake.poke(paths.data_dir())
         return result
@@ -121,10 +122,10 @@ class NudgerGroup(TyperGroup):
         complete_var: str | None = None,
     ) -> None:
         """When a shell asks for completions, first give the arguments that take people,
-        calendars or nudge ids their completers (`nudger.completion`); otherwise nothing."""
+        calendars or nudge ids their completers (`nudger.cli.completion`); otherwise nothing."""
         variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
         if os.environ.get(variable):
-            from nudger import completion
+            from nudger.cli import completion
 
             completion.attach(self)
         super()._main_shell_completion(ctx_args, prog_name, complete_var)

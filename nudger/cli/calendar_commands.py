@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from nudger import paths
 from nudger.cli.app import Session, app, print_json, session
+from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.events import CalendarSource
+    from nudger.core.events import CalendarSource
 
 calendars_app = typer.Typer(
     help="The calendars nudger reads plans from.",
@@ -27,7 +27,7 @@ app.add_typer(calendars_app, name="calendars")
 
 def source_factories(run: Session) -> list[tuple[str, Callable[[], CalendarSource]]]:
     """Each enabled calendar's name and a function creating its source (imported only then)."""
-    from nudger.sync import factories
+    from nudger.sync.calendars import factories
 
     return factories(run.settings, paths.data_dir())
 
@@ -70,7 +70,7 @@ def calendars_add(
     ] = None,
 ) -> None:
     """Add a calendar source (checked before it is written)."""
-    from nudger import config_edit
+    from nudger.config import edit as config_edit
 
     table: dict[str, Any] = {"name": name, "type": kind}
     if kind == "ics":
@@ -110,7 +110,7 @@ def calendars_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the calendar sources and how their last sync went."""
-    from nudger.calendar_state import source_states
+    from nudger.log.sync_state import source_states
 
     run = session(ctx)
     with run.store_for_reading() as store:
@@ -147,8 +147,8 @@ def calendars_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The source's name.")]
 ) -> None:
     """Stop reading a calendar. The facts it gave stay in the log."""
-    from nudger import config_edit
-    from nudger.calendar_state import forget_source
+    from nudger.config import edit as config_edit
+    from nudger.log.sync_state import forget_source
 
     run = session(ctx)
     names = [c.name for c in run.settings.calendars]
@@ -175,7 +175,7 @@ def calendars_test(
     name: Annotated[str | None, typer.Argument(help="One source; default all.")] = None,
 ) -> None:
     """Connect to each calendar source and list what it finds, or say what is wrong."""
-    from nudger.doctor import probe_calendar
+    from nudger.ops.doctor import probe_calendar
 
     run = session(ctx)
     factories = source_factories(run)

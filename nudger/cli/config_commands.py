@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from nudger import paths
 from nudger.cli.app import app, print_json, session
+from nudger.config import paths
 
 config_app = typer.Typer(
     help="Read and change settings; every change is checked before it is written.",
@@ -46,7 +46,7 @@ def init(
     """Create a starter config and the data folder; an existing config is never overwritten."""
     import getpass
 
-    from nudger.config_file import parse_document, validate
+    from nudger.config.file import parse_document, validate
     from nudger.private_file import write_private
 
     run = session(ctx)
@@ -102,7 +102,7 @@ def config_get(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the effective value of one setting."""
-    from nudger.config_edit import parse_key, value_at
+    from nudger.config.edit import parse_key, value_at
 
     values = session(ctx).settings.model_dump(mode="json")
     value = value_at(values, parse_key(key, values))
@@ -124,7 +124,7 @@ def config_set(
     ],
 ) -> None:
     """Change one setting in the config file, after checking the whole result."""
-    from nudger.config_edit import set_value
+    from nudger.config.edit import set_value
 
     change = set_value(session(ctx).config_path, key, value)
     old = _plain(change.old) + (" (default)" if change.old_was_default else "")

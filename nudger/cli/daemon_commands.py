@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from nudger import paths
 from nudger.cli.app import Session, app, print_json, session
+from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.deliveries import Delivery
-    from nudger.store import Store
+    from nudger.core.deliveries import Delivery
+    from nudger.log.store import Store
 
 
 NudgeId = Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")]
@@ -47,7 +47,7 @@ def daemon(
     import logging
 
     from nudger import clock
-    from nudger.daemon import Daemon
+    from nudger.daemon.loop import Daemon
 
     logging.basicConfig(
         level=logging.DEBUG if run.verbose else logging.INFO,
@@ -58,8 +58,8 @@ def daemon(
 
 
 def _sync_once(run: Session) -> None:
-    from nudger.detect import rules_from
-    from nudger.sync import factories, sync_all, window_for
+    from nudger.core.detect import rules_from
+    from nudger.sync.calendars import factories, sync_all, window_for
 
     settings = run.settings
     sources = factories(settings, paths.data_dir())
@@ -94,14 +94,15 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Whether the daemon runs, how each calendar last synced, and the next nudges."""
-    from nudger import calendar_state, heartbeat, wake
+    from nudger.daemon import heartbeat, wake
+    from nudger.log import sync_state
 
     run = session(ctx)
     data_dir = paths.data_dir()
     running = wake.running(data_dir)
     state = heartbeat.read(data_dir) if running else None
     with run.store_for_reading() as store:
-        sources = calendar_state.source_states(store.db)
+        sources = sync_state.source_states(store.db)
         upcoming = upcoming_deliveries(run, store)[:5]
     names = [c.name for c in run.settings.calendars]
     if as_json:
@@ -168,7 +169,7 @@ def nudges(
 
 
 def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None:
-    from nudger import agenda
+    from nudger.views import agenda
 
     run = session(ctx)
     with run.store() as store:
@@ -215,7 +216,7 @@ def snooze(
     ] = None,
 ) -> None:
     """Show a nudge again later."""
-    from nudger.when import parse_duration
+    from nudger.core.when import parse_duration
 
     run = session(ctx)
     length = run.settings.notifications.snooze if duration is None else parse_duration(duration)
@@ -231,7 +232,7 @@ def answer(
     ],
 ) -> None:
     """Answer a nudge as its buttons would (me/them: who suggested a plan; wait: step back)."""
-    from nudger.answers import ACTIONS
+    from nudger.core.answers import ACTIONS
 
     if action not in ACTIONS:
         raise UsageError(f"no action {action!r}", hint="actions: " + ", ".join(ACTIONS))
@@ -250,9 +251,10 @@ def wait(
     end: Annotated[bool, typer.Option("--end", help="End the current wait now.")] = False,
 ) -> None:
     """Let the ball stay in their court: hold my nudges to reach out, and see if they do."""
-    from nudger import people, queries
-    from nudger.answers import ended_wait, started_wait
-    from nudger.nudges import WAIT_ENDED, WAIT_STARTED, wait_until
+    from nudger.config import people
+    from nudger.core.answers import ended_wait, started_wait
+    from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, wait_until
+    from nudger.log import queries
 
     run = session(ctx)
     name = people.find(run.settings.people, person).name
@@ -290,7 +292,7 @@ def wait(
 
 
 def upcoming_deliveries(run: Session, store: Store) -> list[Delivery]:
-    from nudger import agenda
+    from nudger.views import agenda
 
     return agenda.pending(store.db, run.settings, now=run.now, zone=run.zone)
 
@@ -299,9 +301,10 @@ def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
     """Deliveries shown in the last week and not answered since (done, skipped or snoozed)."""
     from datetime import timedelta
 
-    from nudger import deliveries, queries
-    from nudger.deliveries import Delivery
-    from nudger.nudges import Nudge
+    from nudger.core import deliveries
+    from nudger.core.deliveries import Delivery
+    from nudger.core.nudges import Nudge
+    from nudger.log import queries
 
     records = queries.entries(store.db, kinds=deliveries.KINDS, since=run.now - timedelta(days=7))
     answered = {
@@ -336,7 +339,7 @@ def _local(run: Session, moment: datetime | str) -> str:
 
 
 def _delivery_line(run: Session, delivery: Delivery) -> str:
-    from nudger.terminal import printable
+    from nudger.core.text import printable
 
     nudge = delivery.nudge
     return (

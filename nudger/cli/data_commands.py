@@ -13,8 +13,8 @@ from nudger.cli.app import Session, app, session
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.detect import Tracked
-    from nudger.settings_core import Person
+    from nudger.config.settings_core import Person
+    from nudger.core.detect import Tracked
 
 
 @app.command(
@@ -43,7 +43,7 @@ def export(
     ] = None,
 ) -> None:
     """Write the whole log, every entry, as JSON or CSV."""
-    from nudger import export as exporting
+    from nudger.log import export as exporting
 
     run = session(ctx)
     with run.store_for_reading() as store:
@@ -78,8 +78,9 @@ def forget(
     ] = False,
 ) -> None:
     """Delete everything the log holds about someone, for good, and stop tracking them."""
-    from nudger import export as exporting
-    from nudger import people, queries
+    from nudger.config import people
+    from nudger.log import export as exporting
+    from nudger.log import queries
 
     run = session(ctx)
     with run.store_for_reading() as store:
@@ -120,9 +121,9 @@ def forget(
 def _subject(run: Session, name: str, logged: list[str]) -> tuple[Tracked, Person | None]:
     """Whom to forget: someone in the config (tracked or removed, by name or alias), else
     someone the log still has entries for; the error lists both kinds of names."""
-    from nudger import people
+    from nudger.config import people
     from nudger.errors import UnknownPersonError
-    from nudger.export import subject_from
+    from nudger.log.export import subject_from
 
     configured = run.query_settings.people
     try:
@@ -137,7 +138,7 @@ def _subject(run: Session, name: str, logged: list[str]) -> tuple[Tracked, Perso
 
 def _others(run: Session, name: str) -> list[Tracked]:
     """Everyone else still tracked: the stored plans they share with the subject stay."""
-    from nudger.export import subject_from
+    from nudger.log.export import subject_from
 
     return [
         subject_from(p.name, p.emails, p.aliases)

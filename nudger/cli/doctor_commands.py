@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nudger import paths
 from nudger.cli.app import app, print_json, session
+from nudger.config import paths
 from nudger.errors import EXIT_FAILURE
 
 if TYPE_CHECKING:
-    from nudger.doctor import Check
+    from nudger.ops.doctor import Check
 
 MARKS = {"ok": ("✓", "green"), "failed": ("✗", "red"), "not applicable": ("·", None)}
 
@@ -29,7 +29,7 @@ def doctor(
     ] = False,
 ) -> None:
     """Check the config, the log, each calendar, notifications, the service and the time zone."""
-    from nudger.doctor import failures, run_checks
+    from nudger.ops.doctor import failures, run_checks
 
     checks = run_checks(session(ctx).config_option, paths.data_dir())
     if as_json:

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 import typer
 
 from nudger.cli.app import Session, app, session
+from nudger.core.model import Kind, NewEntry, Who
 from nudger.errors import UsageError
-from nudger.model import Kind, NewEntry, Who
 
 log_app = typer.Typer(
     help="Record a message, call, plan, check-in, gratitude or loose plan, and who started it.",
@@ -58,8 +58,8 @@ _SIMPLE_KINDS = {
 def _record(
     run: Session, kind: Kind, person: str, by: str, at: str | None, details: dict[str, str]
 ) -> None:
-    from nudger import people
-    from nudger.when import parse_at
+    from nudger.config import people
+    from nudger.core.when import parse_at
 
     who_it_was = people.find([p for p in run.query_settings.people if p.tracked], person)
     moment = run.now if at is None else parse_at(at, run.now, run.zone)

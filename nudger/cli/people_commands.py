@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, print_json, session
-from nudger.settings_core import PersonKind
+from nudger.config.settings_core import PersonKind
 
 people_app = typer.Typer(
     help="The people you track.",
@@ -37,7 +37,7 @@ def people_add(
     ] = None,
 ) -> None:
     """Start tracking someone (or track them again after `people remove`)."""
-    from nudger import people
+    from nudger.config import people
 
     person, back = people.add(
         session(ctx).config_path, name, emails=email or [], aliases=alias or [], kind=kind
@@ -70,7 +70,7 @@ def people_remove(
     name: Annotated[str, typer.Argument(help="Their name or an alias.")],
 ) -> None:
     """Stop tracking someone. Their history stays in the log and in `balance NAME`."""
-    from nudger import people
+    from nudger.config import people
 
     run = session(ctx)
     person = people.remove(run.config_path, name, run.now.astimezone(run.zone).date())

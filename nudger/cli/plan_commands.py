@@ -16,10 +16,10 @@ from nudger.cli.app import app, print_json, session
 from nudger.errors import NudgerError, UsageError
 
 if TYPE_CHECKING:
-    from nudger.events import EventInstance
-    from nudger.model import Entry, Who
-    from nudger.review import Answer
-    from nudger.store import Store
+    from nudger.cli.review import Answer
+    from nudger.core.events import EventInstance
+    from nudger.core.model import Entry, Who
+    from nudger.log.store import Store
 
 PlanStatus = Literal["cancelled", "declined", "upcoming", "past"]
 
@@ -49,8 +49,8 @@ def plan_id(uid: str) -> str:
 
 def current_plans(entries: Iterable[Entry]) -> list[Entry]:
     """Plan entries from calendars (or corrections of them) that still count."""
-    from nudger.detect import from_calendar
-    from nudger.model import MARK_SOURCE
+    from nudger.core.detect import from_calendar
+    from nudger.core.model import MARK_SOURCE
 
     return [
         e for e in entries if not e.superseded and (from_calendar(e) or e.source == MARK_SOURCE)
@@ -59,8 +59,8 @@ def current_plans(entries: Iterable[Entry]) -> list[Entry]:
 
 def plan_entries(store: Store) -> dict[tuple[str, str], Entry]:
     """The entry that counts for each plan in the log, by (UID, person)."""
-    from nudger import queries
-    from nudger.model import Kind
+    from nudger.core.model import Kind
+    from nudger.log import queries
 
     return {
         (str(entry.details.get("uid")), entry.person): entry
@@ -71,7 +71,7 @@ def plan_entries(store: Store) -> dict[tuple[str, str], Entry]:
 
 def plan_status(instance: EventInstance, now: datetime) -> PlanStatus:
     """What became of a plan's instance, as `nudger plans` shows it."""
-    from nudger.events import Participation, Status
+    from nudger.core.events import Participation, Status
 
     if instance.status is Status.CANCELLED:
         return "cancelled"
@@ -92,8 +92,9 @@ def plans_mark(
     ] = None,
 ) -> None:
     """Say whose idea a plan was; the answer stays through every later sync."""
-    from nudger import people, queries
-    from nudger.model import MARK_SOURCE, Kind, Who, correction
+    from nudger.config import people
+    from nudger.core.model import MARK_SOURCE, Kind, Who, correction
+    from nudger.log import queries
 
     run = session(ctx)
     with run.store() as store:
@@ -138,9 +139,10 @@ def plans(
     """List plans with the people you track: when, with whom, whose idea, what became of it."""
     if sum((upcoming, missed, unclassified)) > 1:
         raise UsageError("choose one of --upcoming, --missed and --unclassified")
-    from nudger import calendar_state, people, queries
-    from nudger.detect import involved, rules_from
-    from nudger.model import Kind
+    from nudger.config import people
+    from nudger.core.detect import involved, rules_from
+    from nudger.core.model import Kind
+    from nudger.log import queries, sync_state
 
     run = session(ctx)
     rules = rules_from(run.settings)
@@ -148,7 +150,7 @@ def plans(
     with run.store_for_reading() as store:
         initiators = {plan: entry.who.value for plan, entry in plan_entries(store).items()}
         lost = queries.entries(store.db, kinds=[Kind.MISSED, Kind.LOOSE_EXPIRED])
-        stored = list(calendar_state.instances(store.db))
+        stored = list(sync_state.instances(store.db))
     rows: list[dict[str, Any]] = []
     if missed:
         for entry in lost:
@@ -165,7 +167,7 @@ def plans(
                     }
                 )
     else:
-        from nudger.review import unknown_plans
+        from nudger.cli.review import unknown_plans
 
         # --unclassified lists what `plans review` asks about: each unknown plan once.
         pairs = (
@@ -201,7 +203,7 @@ def plans(
     if not rows:
         typer.echo("No plans match.")
         return
-    from nudger.terminal import printable
+    from nudger.core.text import printable
 
     for row in rows:
         start = row["start"]
@@ -225,15 +227,17 @@ def plans_review(
     """Go through the plans whose initiator is unknown and say whose idea each was."""
     import sys
 
-    from nudger import calendar_state, people, review
-    from nudger.detect import rules_from
+    from nudger.cli import review
+    from nudger.config import people
+    from nudger.core.detect import rules_from
+    from nudger.log import sync_state
 
     run = session(ctx)
     rules = rules_from(run.settings)
     only = None if person is None else people.find(run.settings.people, person).name
     with run.store_for_reading() as store:
         entries = plan_entries(store)
-        stored = list(calendar_state.instances(store.db))
+        stored = list(sync_state.instances(store.db))
     initiators = {plan: entry.who.value for plan, entry in entries.items()}
     unknown = review.unknown_plans(stored, initiators, rules, only)
     # A plan with someone added since the last sync has no entry to correct until the next one.
@@ -275,7 +279,7 @@ def _plans(count: int) -> str:
 def _show(
     instance: EventInstance, person: str, number: int, total: int, zone: tzinfo, now: datetime
 ) -> None:
-    from nudger.terminal import printable
+    from nudger.core.text import printable
 
     start = instance.start.astimezone(zone)
     when = f"{start:%a %Y-%m-%d}, all day" if instance.all_day else f"{start:%a %Y-%m-%d %H:%M}"
@@ -296,8 +300,10 @@ def _ask(next_answer: Callable[[], Answer | None]) -> Answer:
 def _answer(store: Store, instance: EventInstance, person: str, answer: Answer) -> bool:
     """Corrects the plan's entry at once, as `plans mark` does, so quitting later keeps it;
     False when it was answered elsewhere meanwhile."""
-    from nudger import clock, paths, wake
-    from nudger.model import Who
+    from nudger import clock
+    from nudger.config import paths
+    from nudger.core.model import Who
+    from nudger.daemon import wake
 
     already = _remember(store, instance.uid, person, Who(answer), clock.now())
     if already is not None:
@@ -312,8 +318,8 @@ def _answer(store: Store, instance: EventInstance, person: str, answer: Answer) 
 def _remember(store: Store, uid: str, person: str, who: Who, now: datetime) -> Who | None:
     """Marks the plan as `who`'s unless someone answered since the review began (a notification,
     `plans mark`, another review): then returns the side it has, which stays."""
-    from nudger import queries
-    from nudger.model import MARK_SOURCE, Kind, Who, correction
+    from nudger.core.model import MARK_SOURCE, Kind, Who, correction
+    from nudger.log import queries
 
     with store.transaction():
         person_id = queries.person_id(store.db, person)

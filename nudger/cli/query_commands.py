@@ -36,7 +36,7 @@ OnePerson = Annotated[
 
 
 def query_window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
-    from nudger.when import parse_since, parse_until
+    from nudger.core.when import parse_since, parse_until
 
     end = run.now if until is None else parse_until(until, run.now, run.zone)
     start = (
@@ -63,7 +63,7 @@ def balance(
     json_output: Json = False,
 ) -> None:
     """Who initiates, who cancels, and how it trends, per person."""
-    from nudger.balance_query import balance_of
+    from nudger.views.balance import balance_of
 
     run = session(ctx)
     start, end = query_window(run, since, until)
@@ -96,7 +96,7 @@ def chosen_people(
 ) -> list[tuple[str, str | None, bool]]:
     """(name, kind, tracked) of the people a query shows: the one named, else everyone tracked
     (with `show_all`, also those no longer tracked and names only the log still holds)."""
-    from nudger import queries
+    from nudger.log import queries
 
     logged = queries.logged_people(db)
     if person is not None:
@@ -113,7 +113,7 @@ def chosen_people(
 
 def resolve_person(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:
     """A configured person (tracked or not), else someone the log still has entries for."""
-    from nudger import people
+    from nudger.config import people
     from nudger.errors import UnknownPersonError
 
     try:
@@ -144,9 +144,9 @@ def history(
     json_output: Json = False,
 ) -> None:
     """The log's entries, oldest first."""
-    from nudger import queries
-    from nudger.model import Kind
-    from nudger.when import parse_since, parse_until
+    from nudger.core.model import Kind
+    from nudger.core.when import parse_since, parse_until
+    from nudger.log import queries
 
     run = session(ctx)
     kinds = kind or []

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from nudger.balance import Month, PersonBalance, Sides
-from nudger.model import Entry, Who
-from nudger.settings_core import Person
-from nudger.terminal import printable
+from nudger.config.settings_core import Person
+from nudger.core.balance import Month, PersonBalance, Sides
+from nudger.core.model import Entry, Who
+from nudger.core.text import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20

@@ -1,8 +1,8 @@
 """`nudger report`: the balance as a self-contained HTML page of charts and tables.
 
 The window and the person are read exactly as `nudger balance` reads them (its own helpers), so
-the page and `balance --json` count the same entries. pygal is imported with `nudger.report`,
-inside the command, so no other command pays for it.
+the page and `balance --json` count the same entries. pygal is imported with
+`nudger.cli.report_page`, inside the command, so no other command pays for it.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def report(
     ] = False,
 ) -> None:
     """An HTML page with charts of who initiates, cancels and says thanks, per person."""
-    from nudger.balance import Thresholds
-    from nudger.report import page
-    from nudger.report_data import person_facts
+    from nudger.cli.report_page import page
+    from nudger.core.balance import Thresholds
+    from nudger.views.report_data import person_facts
 
     run = session(ctx)
     if open_page and out == STDOUT:

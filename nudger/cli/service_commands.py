@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nudger import paths
 from nudger.cli.app import app, session
+from nudger.config import paths
 from nudger.errors import UsageError
 
 if TYPE_CHECKING:
-    from nudger.service import Outcome
+    from nudger.ops.service import Outcome
 
 service_app = typer.Typer(
     help="Run the daemon in the background with systemd, from login to logout.",
@@ -32,7 +32,7 @@ def service_install(
     ] = False,
 ) -> None:
     """Install the user unit for this nudger, then enable and start it where systemd runs."""
-    from nudger import service
+    from nudger.ops import service
 
     run = session(ctx)
     config, named = paths.config_path(run.config_option)
@@ -61,7 +61,7 @@ def service_install(
 @service_app.command("uninstall", epilog="Example: nudger service uninstall")
 def service_uninstall() -> None:
     """Stop and disable the service and remove its unit; the log and settings stay."""
-    from nudger import service
+    from nudger.ops import service
 
     _say(service.uninstall())
 

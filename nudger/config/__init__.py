@@ -1,0 +1,6 @@
+"""Settings: the schema, the config file, editing it, environment overrides, paths and people.
+
+Owns what the user chose and where things live. It may import the core (value types, duration
+parsing) and the shared modules beside the layers (`nudger.errors`, `nudger.private_file`),
+nothing above: it knows neither the log nor the daemon.
+"""

@@ -1,0 +1,208 @@
+"""The one typed schema for every setting nudger has.
+
+The sections every command reads, and the value types, are in `nudger.config.settings_core`; the
+rest is here. Every default is written out in `config.example.toml`. Loading the file and the
+environment is `nudger.config.file`'s job; this module only says what is valid.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from nudger.config.settings_core import (
+    WEEKDAYS,
+    Balance,
+    ClockTime,
+    Duration,
+    Me,
+    Name,
+    Person,
+    PersonKind,
+    Section,
+    WebUrl,
+    Weekday,
+    check_people,
+    require_unique,
+)
+
+
+class CalendarBase(Section):
+    name: Name = Field(description="a short name for this calendar source")
+    enabled: bool = Field(True, description="false pauses syncing without forgetting the source")
+    interval: Duration | None = Field(
+        None, description="how often to sync this source; unset means sync.interval"
+    )
+
+
+class IcsCalendar(CalendarBase):
+    type: Literal["ics"] = Field(description="ics: a local .ics file or folder, or an .ics URL")
+    path: Path | None = Field(
+        None, description="an .ics file or a folder of them (the vdir layout of vdirsyncer, khal)"
+    )
+    url: WebUrl | None = Field(None, description="an http(s) address serving one .ics file")
+    verify_tls: bool = Field(True, description="check the server's TLS certificate")
+
+    @model_validator(mode="after")
+    def _one_location(self) -> IcsCalendar:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("set exactly one of path or url")
+        return self
+
+
+class CalDAVCalendar(CalendarBase):
+    type: Literal["caldav"] = Field(description="caldav: a CalDAV server")
+    url: WebUrl = Field(description="the server or principal address")
+    username: str = Field("", description="the account name")
+    password_command: list[str] = Field(
+        [], description='a command printing the password, as an argv list: ["pass", "dav"]'
+    )
+    password_env: str = Field("", description="an environment variable holding the password")
+    keyring: bool = Field(
+        False, description='read the password from the system keyring (service "nudger")'
+    )
+    calendars: list[str] = Field([], description="calendar names to read; empty reads them all")
+    verify_tls: bool = Field(True, description="check the server's TLS certificate")
+
+
+class GoogleCalendar(CalendarBase):
+    type: Literal["google"] = Field(description="google: Google Calendar through its API")
+    calendar_ids: list[str] = Field(["primary"], description="calendar ids to read")
+    client_secrets: Path | None = Field(
+        None, description="the OAuth client file you downloaded (see `nudger auth google`)"
+    )
+    token_file: Path | None = Field(
+        None, description="where the grant is kept (0600); unset means the data folder"
+    )
+    api_endpoint: WebUrl | None = Field(
+        None, description="another API endpoint ending in /calendar/v3/ (tests, proxies)"
+    )
+
+
+Calendar = Annotated[IcsCalendar | CalDAVCalendar | GoogleCalendar, Field(discriminator="type")]
+CALENDAR_TYPES = ("ics", "caldav", "google")
+
+
+class QuietHours(Section):
+    enabled: bool = Field(True, description="hold every nudge between start and end")
+    start: ClockTime = Field(time(22, 0), description="when quiet hours begin (local time)")
+    end: ClockTime = Field(time(8, 0), description="when quiet hours end (local time)")
+
+
+class Notifications(Section):
+    backend: str = Field(
+        "desktop", description="desktop, console, or an installed nudger.notifiers plugin"
+    )
+    fallback: str = Field("console", description="used while the backend is unavailable")
+    snooze: Duration = Field(timedelta(hours=1), description="how long Snooze waits")
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
+
+
+class CheckIn(Section):
+    enabled: bool = Field(True, description="a daily screen-free check-in")
+    time: ClockTime = Field(time(20, 30), description="when to suggest it (local time)")
+    days: list[Weekday] = Field(list(WEEKDAYS), description="on which days")
+    kinds: list[PersonKind] = Field(["partner"], description="with which kinds of people")
+
+
+class Gratitude(Section):
+    enabled: bool = Field(True, description="spontaneous moments to say thanks")
+    per_week: int = Field(3, ge=0, le=21, description="how many moments a week, per person")
+    earliest: ClockTime = Field(time(10, 0), description="not before this time of day")
+    latest: ClockTime = Field(time(20, 0), description="not after this time of day")
+    after_date: bool = Field(True, description="the morning after a date, a prompt to say thanks")
+    after_date_time: ClockTime = Field(time(9, 0), description="when that prompt comes")
+    kinds: list[PersonKind] = Field(["partner", "dating"], description="with which kinds of people")
+
+    @model_validator(mode="after")
+    def _window(self) -> Gratitude:
+        if self.earliest >= self.latest:
+            raise ValueError("earliest must come before latest")
+        return self
+
+
+class Conversation(Section):
+    enabled: bool = Field(True, description="a monthly conversation about the relationship")
+    weekday: Weekday = Field("sun", description="on which weekday")
+    week: Literal[1, 2, 3, 4, -1] = Field(
+        1, description="which one of the month: 1-4, or -1 for the last"
+    )
+    time: ClockTime = Field(time(19, 0), description="at what time (local)")
+    kinds: list[PersonKind] = Field(["partner"], description="with which kinds of people")
+
+
+class Dates(Section):
+    lead_times: list[Duration] = Field(
+        [timedelta(days=1), timedelta(hours=2)],
+        description="how long before each planned date to remind you; several allowed",
+    )
+    follow_up_missed: bool = Field(
+        True, description="follow up on a cancelled or declined plan nobody replaced"
+    )
+    ask_who_initiated: bool = Field(
+        True, description='ask "who suggested it?" for a plan whose initiator is unknown'
+    )
+
+
+class Wait(Section):
+    days: int = Field(14, ge=1, le=365, description="how long a ball-in-their-court wait lasts")
+    hold_nudges: bool = Field(True, description="hold my initiation nudges for them meanwhile")
+
+
+class Sync(Section):
+    interval: Duration = Field(timedelta(minutes=15), description="how often each source syncs")
+    timeout: Duration = Field(timedelta(seconds=30), description="the limit for one network call")
+    backoff_max: Duration = Field(
+        timedelta(hours=1), description="the longest wait between retries of a failing source"
+    )
+    past: Duration = Field(timedelta(days=365), description="how far back to read events")
+    future: Duration = Field(timedelta(days=90), description="how far ahead to read events")
+
+
+class Plans(Section):
+    missed_after: Duration = Field(
+        timedelta(days=14),
+        description="a cancelled or declined plan not replaced within this is missed",
+    )
+    loose_expire_after: Duration = Field(
+        timedelta(days=21), description='a "we should catch up" not scheduled within this lapses'
+    )
+    me_markers: list[str] = Field(
+        ["[me]", "#me"], description="text in a title or description meaning I initiated"
+    )
+    them_markers: list[str] = Field(
+        ["[them]", "#them"], description="text in a title or description meaning they did"
+    )
+
+
+class Settings(Section):
+    """Everything configurable: the config file's tables, validated as one document.
+
+    `NUDGER_*` environment variables override the file; `nudger.config.environment` merges
+    them with pydantic-settings, and only when one is set, which keeps its import (and cost)
+    off the start-up path of every other command.
+    """
+
+    me: Me = Field(default_factory=Me)
+    people: list[Person] = Field([], description="the people you track ([[people]] tables)")
+    calendars: list[Calendar] = Field(
+        [], description="where plans come from ([[calendars]] tables)"
+    )
+    notifications: Notifications = Field(default_factory=Notifications)
+    checkin: CheckIn = Field(default_factory=CheckIn)
+    gratitude: Gratitude = Field(default_factory=Gratitude)
+    conversation: Conversation = Field(default_factory=Conversation)
+    dates: Dates = Field(default_factory=Dates)
+    balance: Balance = Field(default_factory=Balance)
+    wait: Wait = Field(default_factory=Wait)
+    sync: Sync = Field(default_factory=Sync)
+    plans: Plans = Field(default_factory=Plans)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        check_people(self.people)
+        require_unique("calendars", [c.name for c in self.calendars])
+        return self

@@ -1,0 +1,226 @@
+"""Initiation balance: who initiates, who cancels, and how it trends. Pure.
+
+Takes counts already read from the log, the window and the thresholds, and returns a value the
+CLI renders or prints as JSON. A proposal counts as an initiation whatever happens to it later;
+cancellations and declines are counted on their own, by side. `share_me` ignores initiations of
+unknown side: they are shown, not guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Literal
+
+from nudger.core.model import Kind, Who
+from nudger.core.when import local_midnight
+
+Verdict = Literal["balanced", "leaning", "one-sided", "not enough data"]
+
+
+@dataclass(frozen=True)
+class Sides:
+    """A count split by side."""
+
+    me: int = 0
+    them: int = 0
+    unknown: int = 0
+
+    @property
+    def known(self) -> int:
+        return self.me + self.them
+
+    def plus(self, who: Who, count: int) -> Sides:
+        return Sides(
+            me=self.me + count * (who is Who.ME),
+            them=self.them + count * (who is Who.THEM),
+            unknown=self.unknown + count * (who is Who.UNKNOWN),
+        )
+
+    def to_json(self) -> dict[str, int]:
+        return {"me": self.me, "them": self.them, "unknown": self.unknown}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The `[balance]` settings the verdict needs."""
+
+    leaning: float
+    one_sided: float
+    min_count: int
+
+
+@dataclass(frozen=True)
+class Streak:
+    """The current run: `who` made the last `count` initiations of known side."""
+
+    who: Who
+    count: int
+
+
+@dataclass(frozen=True)
+class Month:
+    """Initiations in one calendar month of the user's zone."""
+
+    label: str  # "2026-06"
+    initiations: Sides
+
+    @property
+    def share_me(self) -> float | None:
+        return share_me(self.initiations)
+
+
+@dataclass(frozen=True)
+class PersonBalance:
+    person: str
+    kind: str | None
+    tracked: bool
+    since: datetime
+    until: datetime
+    initiations: Sides
+    share_me: float | None
+    verdict: Verdict
+    cancellations: Sides
+    declines: Sides
+    missed: int
+    by_kind: dict[str, Sides]
+    streak: Streak | None
+    last_initiated: dict[Who, datetime | None]
+    trend: list[Month] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "kind": self.kind,
+            "tracked": self.tracked,
+            "since": self.since.isoformat(timespec="seconds"),
+            "until": self.until.isoformat(timespec="seconds"),
+            "initiations": self.initiations.to_json(),
+            "share_me": None if self.share_me is None else round(self.share_me, 4),
+            "verdict": self.verdict,
+            "cancellations": self.cancellations.to_json(),
+            "declines": self.declines.to_json(),
+            "missed": self.missed,
+            "by_kind": {kind: sides.to_json() for kind, sides in self.by_kind.items()},
+            "streak": None
+            if self.streak is None
+            else {"who": self.streak.who.value, "count": self.streak.count},
+            "last_initiated": {
+                who.value: None if moment is None else moment.isoformat()
+                for who, moment in self.last_initiated.items()
+            },
+            "trend": [
+                {
+                    "month": month.label,
+                    **month.initiations.to_json(),
+                    "share_me": None if month.share_me is None else round(month.share_me, 4),
+                }
+                for month in self.trend
+            ],
+        }
+
+
+def share_me(initiations: Sides) -> float | None:
+    """My part of the initiations whose side is known; None when there are none."""
+    return initiations.me / initiations.known if initiations.known else None
+
+
+def verdict(initiations: Sides, thresholds: Thresholds) -> Verdict:
+    """Symmetric: carrying the load alone is one-sided whichever side carries it."""
+    share = share_me(initiations)
+    if share is None or initiations.known < thresholds.min_count:
+        return "not enough data"
+    lopsided = max(share, 1 - share)
+    if lopsided >= thresholds.one_sided:
+        return "one-sided"
+    if lopsided >= thresholds.leaning:
+        return "leaning"
+    return "balanced"
+
+
+def current_runner(
+    last_me: datetime | None, last_them: datetime | None
+) -> tuple[Who, datetime | None] | None:
+    """Who is on a run, and since when: the side that initiated last has made every
+    initiation after the other side's last one (None: the other side never initiated)."""
+    if last_me is None and last_them is None:
+        return None
+    if last_them is None or (last_me is not None and last_me > last_them):
+        return Who.ME, last_them
+    return Who.THEM, last_me
+
+
+def month_periods(
+    until: datetime, months: int, zone: tzinfo
+) -> list[tuple[str, datetime, datetime]]:
+    """The last `months` calendar months of `zone` up to the one holding `until`, as UTC edges.
+
+    The last period ends at `until`, so a month in progress counts only what has happened.
+    """
+    last = (until - timedelta(microseconds=1)).astimezone(zone).date()
+    firsts = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    firsts.reverse()
+    periods = []
+    for index, first in enumerate(firsts):
+        start = local_midnight(first, zone)
+        end = local_midnight(firsts[index + 1], zone) if index + 1 < len(firsts) else until
+        periods.append((first.strftime("%Y-%m"), start, end))
+    return periods
+
+
+def summarize(
+    *,
+    person: str,
+    kind: str | None,
+    tracked: bool,
+    since: datetime,
+    until: datetime,
+    counts: Iterable[tuple[str, Who, int]],
+    initiation_kinds: Sequence[str],
+    thresholds: Thresholds,
+    streak_now: Streak | None = None,
+    last_initiated: dict[Who, datetime | None] | None = None,
+    months: Sequence[tuple[str, Iterable[tuple[Who, int]]]] = (),
+) -> PersonBalance:
+    """One person's balance from the counts of their window (kind, who, count)."""
+    initiations, cancellations, declines = Sides(), Sides(), Sides()
+    by_kind = {kind_name: Sides() for kind_name in initiation_kinds}
+    missed = 0
+    for entry_kind, who, count in counts:
+        if entry_kind in by_kind:
+            by_kind[entry_kind] = by_kind[entry_kind].plus(who, count)
+            initiations = initiations.plus(who, count)
+        elif entry_kind == Kind.CANCELLED:
+            cancellations = cancellations.plus(who, count)
+        elif entry_kind == Kind.DECLINED:
+            declines = declines.plus(who, count)
+        elif entry_kind in (Kind.MISSED, Kind.LOOSE_EXPIRED):
+            missed += count
+    trend = []
+    for label, month_counts in months:
+        sides = Sides()
+        for who, count in month_counts:
+            sides = sides.plus(who, count)
+        trend.append(Month(label, sides))
+    return PersonBalance(
+        person=person,
+        kind=kind,
+        tracked=tracked,
+        since=since,
+        until=until,
+        initiations=initiations,
+        share_me=share_me(initiations),
+        verdict=verdict(initiations, thresholds),
+        cancellations=cancellations,
+        declines=declines,
+        missed=missed,
+        by_kind=by_kind,
+        streak=streak_now,
+        last_initiated=last_initiated or {Who.ME: None, Who.THEM: None},
+        trend=trend,
+    )

@@ -1,0 +1,320 @@
+"""Who initiated, who cancelled, who declined, what moved, what happened and what was missed.
+
+Pure: event instances (before and after a sync), the people you track and `now` in; log entries
+out. Every entry has a key derived from the event, so deriving the same facts twice appends
+nothing, and the same invite seen in two calendars (same UID) counts once. The rules are the ones
+in DESIGN.md: the organizer initiated; a plan I organized with them invited is mine; a solo entry
+("Dinner with Alex") is unknown unless a marker in its title or description says whose it was.
+A standing series counts as one initiation, its instances as plans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from nudger.config.settings import Settings
+from nudger.core.events import EventInstance, Participation, Status
+from nudger.core.model import Entry, Kind, NewEntry, Who
+
+CALENDAR_SOURCE = "calendar"
+
+
+def from_calendar(entry: Entry) -> bool:
+    """Whether a log entry was derived from a calendar (its source is `calendar:NAME`)."""
+    return entry.source.startswith(f"{CALENDAR_SOURCE}:")
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A person as detection sees them: the addresses and the words that name them."""
+
+    name: str
+    emails: frozenset[str]
+    words: tuple[str, ...]
+
+    def named_in(self, text: str) -> bool:
+        return any(
+            re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+            for word in self.words
+        )
+
+
+@dataclass(frozen=True)
+class Rules:
+    me: frozenset[str]  # my addresses
+    people: tuple[Tracked, ...]
+    me_markers: tuple[str, ...] = ()
+    them_markers: tuple[str, ...] = ()
+    missed_after: timedelta = timedelta(days=14)
+
+
+def rules_from(settings: Settings) -> Rules:
+    """Detection's view of the settings: my addresses, the tracked people, the markers."""
+    return Rules(
+        me=frozenset(settings.me.emails),
+        people=tuple(
+            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
+            for person in settings.people
+            if person.tracked
+        ),
+        me_markers=tuple(settings.plans.me_markers),
+        them_markers=tuple(settings.plans.them_markers),
+        missed_after=settings.plans.missed_after,
+    )
+
+
+def involved(instance: EventInstance, rules: Rules) -> list[Tracked]:
+    """The tracked people in an event: by address (organizer, attendees) or named in its title."""
+    addresses = {instance.organizer, *(a.email for a in instance.attendees)}
+    return [
+        person
+        for person in rules.people
+        if person.emails & addresses or person.named_in(instance.summary)
+    ]
+
+
+def mentions(rules: Rules) -> frozenset[str]:
+    """What an event's text must contain for `involved` to find anyone in it: each tracked
+    person's addresses (organizer, attendees) and the words that name them (the title).
+
+    Sources skip, unparsed, the objects that contain none of these (`Window.mentions`), so this
+    follows `involved` route by route: a new route there needs its terms here."""
+    return frozenset(term for person in rules.people for term in (*person.emails, *person.words))
+
+
+def initiator(instance: EventInstance, person: Tracked, rules: Rules) -> Who:
+    """Whose idea the plan was; unknown when the calendar does not say."""
+    text = f"{instance.summary}\n{instance.description}".casefold()
+    if any(marker.casefold() in text for marker in rules.them_markers):
+        return Who.THEM
+    if any(marker.casefold() in text for marker in rules.me_markers):
+        return Who.ME
+    if instance.organizer in person.emails:
+        return Who.THEM
+    invited = any(a.email in person.emails for a in instance.attendees)
+    if invited and (instance.organizer_is_self or instance.organizer in rules.me):
+        return Who.ME
+    return Who.UNKNOWN
+
+
+def side(email: str | None, person: Tracked, rules: Rules, *, is_self: bool = False) -> Who:
+    if is_self or email in rules.me:
+        return Who.ME
+    return Who.THEM if email in person.emails else Who.UNKNOWN
+
+
+def resource_facts(
+    old: Sequence[EventInstance],
+    new: Sequence[EventInstance],
+    rules: Rules,
+    *,
+    now: datetime,
+    window_start: datetime,
+) -> list[NewEntry]:
+    """The facts of one resource's change: proposed, cancelled, declined, moved, happened.
+
+    An instance that was there before and is gone now (inside the window, where its absence
+    means something) was cancelled by whoever organized it.
+    """
+    facts: list[NewEntry] = []
+    before = {instance.occurrence: instance for instance in old}
+    seen = set()
+    for instance in new:
+        seen.add(instance.occurrence)
+        facts += _instance_facts(before.get(instance.occurrence), instance, rules, now)
+    for occurrence, instance in before.items():
+        if occurrence not in seen and instance.start >= window_start:
+            gone = replace(instance, status=Status.CANCELLED, updated=None)
+            facts += _instance_facts(instance, gone, rules, now)
+    return facts
+
+
+def _instance_facts(
+    old: EventInstance | None, new: EventInstance, rules: Rules, now: datetime
+) -> list[NewEntry]:
+    facts = []
+    when_changed = _not_after(new.updated, now)
+    for person in involved(new, rules):
+        base = f"{CALENDAR_SOURCE}:{new.uid}"
+        plan = f"{base}:{new.occurrence}"
+        facts.append(
+            _entry(
+                f"{base}:plan:{person.name}",
+                Kind.PLAN,
+                initiator(new, person, rules),
+                _proposed_at(new, now),
+                person,
+                new,
+            )
+        )
+        organizer = side(new.organizer, person, rules, is_self=new.organizer_is_self)
+        if new.status is Status.CANCELLED:
+            facts.append(
+                _entry(
+                    f"{plan}:cancelled:{person.name}",
+                    Kind.CANCELLED,
+                    organizer,
+                    when_changed,
+                    person,
+                    new,
+                )
+            )
+        for attendee in new.attendees:
+            if attendee.participation is Participation.DECLINED:
+                who = side(attendee.email, person, rules, is_self=attendee.is_self)
+                if who is not Who.UNKNOWN:
+                    facts.append(
+                        _entry(
+                            f"{plan}:declined:{attendee.email}",
+                            Kind.DECLINED,
+                            who,
+                            when_changed,
+                            person,
+                            new,
+                        )
+                    )
+        moved = (old is not None and old.start != new.start) or (
+            old is None and new.recurrence_id is not None and new.start != new.recurrence_id
+        )
+        if moved and new.status is not Status.CANCELLED:
+            facts.append(
+                _entry(
+                    f"{plan}:moved:{new.start.isoformat()}:{person.name}",
+                    Kind.RESCHEDULED,
+                    organizer,
+                    when_changed,
+                    person,
+                    new,
+                )
+            )
+        if new.end <= now and new.status is not Status.CANCELLED and not _declined(new):
+            facts.append(
+                _entry(
+                    f"{plan}:happened:{person.name}",
+                    Kind.HAPPENED,
+                    Who.UNKNOWN,
+                    new.end,
+                    person,
+                    new,
+                )
+            )
+    return facts
+
+
+def missed_facts(
+    instances: Iterable[EventInstance], rules: Rules, *, now: datetime
+) -> list[NewEntry]:
+    """A cancelled or declined plan that no other plan with that person replaced within
+    `missed_after` of it is missed, once that time has passed."""
+    every = list(instances)
+    facts = []
+    for lost in every:
+        if lost.status is not Status.CANCELLED and not _declined(lost):
+            continue
+        decided = lost.start + rules.missed_after
+        if decided > now:
+            continue
+        for person in involved(lost, rules):
+            replaced = any(
+                other.uid != lost.uid
+                and other.status is not Status.CANCELLED
+                and not _declined(other)
+                and abs(other.start - lost.start) <= rules.missed_after
+                and person in involved(other, rules)
+                for other in every
+            )
+            if not replaced:
+                who = side(lost.organizer, person, rules, is_self=lost.organizer_is_self)
+                key = f"{CALENDAR_SOURCE}:{lost.uid}:{lost.occurrence}:missed:{person.name}"
+                facts.append(_entry(key, Kind.MISSED, who, decided, person, lost))
+    return facts
+
+
+def _declined(instance: EventInstance) -> bool:
+    return any(a.participation is Participation.DECLINED for a in instance.attendees)
+
+
+def _proposed_at(instance: EventInstance, now: datetime) -> datetime:
+    """When the plan was made: its creation time if the calendar kept one, else (first seen
+    now) the earlier of now and its start, so a year of history is not dated today."""
+    created = _not_after(instance.created, now) if instance.created else None
+    return created or min(instance.start, now)
+
+
+def _not_after(moment: datetime | None, now: datetime) -> datetime:
+    return now if moment is None or moment > now else moment
+
+
+def _entry(
+    key: str, kind: Kind, who: Who, at: datetime, person: Tracked, instance: EventInstance
+) -> NewEntry:
+    details: dict[str, Any] = {
+        "uid": instance.uid,
+        "occurrence": instance.occurrence,
+        "summary": instance.summary,
+        "start": instance.start.isoformat(),
+        "source": instance.source,
+        "calendar": instance.calendar,
+    }
+    if instance.recurring:
+        details["recurring"] = True
+    return NewEntry(
+        at=at,
+        kind=kind.value,
+        who=who,
+        source=f"{CALENDAR_SOURCE}:{instance.source}",
+        key=key,
+        person=person.name,
+        details=details,
+    )
+
+
+def loose_facts(
+    entries: Sequence[Entry], *, expire_after: timedelta, now: datetime
+) -> list[NewEntry]:
+    """A loose plan ("we should catch up") is scheduled by the first plan with that person made
+    within `expire_after` of it; with none by then, it lapsed (and counts as missed)."""
+    settled = {
+        e.details.get("loose")
+        for e in entries
+        if e.kind in (Kind.LOOSE_SCHEDULED, Kind.LOOSE_EXPIRED)
+    }
+    plans = sorted((e for e in entries if e.kind == Kind.PLAN), key=lambda e: e.at)
+    facts = []
+    for loose in entries:
+        if loose.kind != Kind.LOOSE or loose.key in settled or loose.person is None:
+            continue
+        deadline = loose.at + expire_after
+        match = next(
+            (p for p in plans if p.person == loose.person and loose.at <= p.at <= deadline), None
+        )
+        details = {"loose": loose.key, "text": str(loose.details.get("text", ""))}
+        if match is not None:
+            facts.append(
+                NewEntry(
+                    at=match.at,
+                    kind=Kind.LOOSE_SCHEDULED.value,
+                    who=match.who,
+                    source=match.source,
+                    key=f"{loose.key}:scheduled",
+                    person=loose.person,
+                    details={**details, "plan": match.key},
+                )
+            )
+        elif deadline <= now:
+            facts.append(
+                NewEntry(
+                    at=deadline,
+                    kind=Kind.LOOSE_EXPIRED.value,
+                    who=loose.who,
+                    source=loose.source,
+                    key=f"{loose.key}:expired",
+                    person=loose.person,
+                    details=details,
+                )
+            )
+    return facts

@@ -1,0 +1,202 @@
+"""Reading the log: each function is one question, answered with typed rows.
+
+Windows are half-open, `since <= at < until`, in UTC. Counting happens in SQL over the
+(person, at, kind, who) index, so a query reads only the person's window, however long the log.
+Nothing here formats or decides; `nudger.core.balance` and the CLI do that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from nudger.core.model import Entry, Who
+from nudger.log.store import to_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many entries of one kind, by one side, fall in a window."""
+
+    kind: str
+    who: Who
+    count: int
+
+
+_DAY = 86400
+_SIDES = (Who.ME, Who.THEM, Who.UNKNOWN)
+_WHOLE_DAYS = (
+    "SELECT ?, kind, me, them, unknown FROM day_tally WHERE person_id = ? AND day >= ? AND day < ?"
+)
+# An entry a later one corrects no longer counts (the tally already leaves it out).
+_CURRENT = "NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
+_PARTIAL_DAY = (
+    "SELECT ?, kind, who = 'me', who = 'them', who = 'unknown' FROM entry"
+    " WHERE person_id = ? AND at >= ? AND at < ?"
+    " AND NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
+)
+
+
+def bound(moment: datetime) -> int:
+    """A window edge in the log's whole seconds.
+
+    Entries keep the second they happened in (rounded down), so an edge rounds up: an entry
+    logged at 12:00:00.7 is inside a window that ends at 12:00:00.9, as it happened before it.
+    """
+    return math.ceil(moment.timestamp())
+
+
+def from_timestamp(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def person_id(db: sqlite3.Connection, name: str) -> int | None:
+    """The log's id for a person (case-insensitive), or None if nothing was logged for them."""
+    row = db.execute("SELECT id FROM person WHERE name = ?", (name,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def logged_people(db: sqlite3.Connection) -> list[str]:
+    """Everyone the log has entries for, including people no longer tracked."""
+    return [row[0] for row in db.execute("SELECT name FROM person ORDER BY name")]
+
+
+def counts(
+    db: sqlite3.Connection, person: int, windows: Sequence[tuple[datetime, datetime]]
+) -> list[list[Count]]:
+    """Entries per (kind, who) for one person in each [since, until) window, in one query.
+
+    Whole UTC days come from `day_tally`; the partial days at a window's edges are counted from
+    the entries themselves, so the answer is exact for any edge and costs a row per day and
+    kind rather than a row per entry.
+    """
+    branches: list[str] = []
+    parameters: list[int] = []
+    for number, (since, until) in enumerate(windows):
+        start, end = bound(since), bound(until)
+        first_day, last_day = -(-start // _DAY), end // _DAY
+        if first_day >= last_day:  # no whole day inside: count the entries themselves
+            first_day = last_day = 0
+            edges = [(start, end)]
+        else:
+            edges = [(start, first_day * _DAY), (last_day * _DAY, end)]
+        branches.append(_WHOLE_DAYS)
+        parameters += [number, person, first_day, last_day]
+        for edge_start, edge_end in edges:
+            branches.append(_PARTIAL_DAY)
+            parameters += [number, person, edge_start, edge_end]
+    found: list[list[Count]] = [[] for _ in windows]
+    if not branches:
+        return found
+    rows = db.execute(
+        f"WITH part (w, kind, me, them, unknown) AS ({' UNION ALL '.join(branches)})"  # noqa: S608
+        " SELECT w, kind, sum(me), sum(them), sum(unknown) FROM part GROUP BY w, kind",
+        parameters,
+    )
+    for number, kind, *by_side in rows:
+        for who, n in zip(_SIDES, by_side, strict=True):
+            if n:
+                found[number].append(Count(kind, who, int(n)))
+    return found
+
+
+def initiations_after(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    who: Who,
+    after: datetime | None,
+    until: datetime,
+) -> int:
+    """How many times `who` initiated with this person after `after` (exclusive), before `until`."""
+    marks = ", ".join("?" for _ in kinds)
+    floor = -(2**62) if after is None else to_timestamp(after) + 1
+    row = db.execute(
+        f"""
+        SELECT count(*) FROM entry
+        WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = ?
+          AND {_CURRENT}
+        """,  # noqa: S608 - only placeholders are interpolated
+        (person, floor, bound(until), *kinds, who.value),
+    ).fetchone()
+    return int(row[0])
+
+
+def last_initiation(
+    db: sqlite3.Connection, person: int, kinds: Sequence[str], who: Who, until: datetime
+) -> datetime | None:
+    """When `who` last initiated with this person before `until`."""
+    marks = ", ".join("?" for _ in kinds)
+    row = db.execute(
+        f"""
+        SELECT max(at) FROM entry
+        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ? AND {_CURRENT}
+        """,  # noqa: S608 - only placeholders are interpolated
+        (person, bound(until), *kinds, who.value),
+    ).fetchone()
+    return None if row[0] is None else from_timestamp(int(row[0]))
+
+
+def entries(
+    db: sqlite3.Connection,
+    *,
+    person: int | None = None,
+    kinds: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Entries matching every given filter, oldest first; with `limit`, the newest `limit`."""
+    where: list[str] = []
+    parameters: list[object] = []
+    if person is not None:
+        where.append("entry.person_id = ?")
+        parameters.append(person)
+    if kinds:
+        where.append(f"entry.kind IN ({', '.join('?' for _ in kinds)})")
+        parameters.extend(kinds)
+    if since is not None:
+        where.append("entry.at >= ?")
+        parameters.append(bound(since))
+    if until is not None:
+        where.append("entry.at < ?")
+        parameters.append(bound(until))
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    newest = f"ORDER BY entry.at DESC, entry.id DESC LIMIT {int(limit)}" if limit else ""
+    rows = db.execute(
+        f"""
+        SELECT * FROM (
+            SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
+                   entry.source, entry.key, entry.details, entry.supersedes,
+                   NOT {_CURRENT} AS superseded
+            FROM entry LEFT JOIN person ON person.id = entry.person_id
+            {condition} {newest}
+        ) ORDER BY at, id
+        """,  # noqa: S608 - only placeholders and a checked integer are interpolated
+        parameters,
+    )
+    return [entry_from_row(row) for row in rows]
+
+
+def entry_from_row(row: Sequence[Any]) -> Entry:
+    """An entry from a row of `entry` joined with its person's name, in the column order
+    `entries` selects (id, at, recorded_at, name, kind, who, source, key, details, supersedes,
+    superseded)."""
+    return Entry(
+        id=row[0],
+        at=from_timestamp(row[1]),
+        recorded_at=from_timestamp(row[2]),
+        person=row[3],
+        kind=row[4],
+        who=Who(row[5]),
+        source=row[6],
+        key=row[7],
+        details=json.loads(row[8]),
+        supersedes=row[9],
+        superseded=bool(row[10]),
+    )
