@@ -24,7 +24,8 @@ from caldav.davclient import DAVClient
 
 from integrations.calendars.caldav import CalDAVSource, create
 from nudger.config.settings import CalDAVCalendar
-from nudger.core.events import Changes, EventInstance, Participation, SourceError, Status, Window
+from nudger.core.events import EventInstance, Participation, Status
+from nudger.ports import Changes, SourceError, Window
 from tests.caldav_servers import PASSWORD, Server, free_port
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -32,10 +32,11 @@ from integrations.calendars.caldav import CalDAVSource, create
 from integrations.calendars.ics import IcsSource
 from nudger.config.settings import CalDAVCalendar, IcsCalendar
 from nudger.core.detect import Rules, Tracked, involved, mentions
-from nudger.core.events import Changes, EventInstance, Window
+from nudger.core.events import EventInstance
 from nudger.core.model import Kind, Who
 from nudger.log import queries, sync_state
 from nudger.log.store import Store
+from nudger.ports import Changes, Window
 from nudger.sync.calendars import sync_source
 from tests.caldav_servers import Server
 

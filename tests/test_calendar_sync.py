@@ -16,7 +16,8 @@ import recurring_ical_events  # type: ignore[import-untyped]
 from integrations.calendars.ics import IcsSource
 from nudger import clock
 from nudger.config.settings import IcsCalendar
-from nudger.core.events import Changes, SourceError, Status, Window
+from nudger.core.events import Status
+from nudger.ports import Changes, SourceError, Window
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
 

@@ -23,16 +23,9 @@ import pytest
 from integrations.calendars.google import GoogleSource, create
 from integrations.calendars.google_auth import authorize, prompt
 from nudger.config.settings import GoogleCalendar
-from nudger.core.events import (
-    Attendee,
-    Changes,
-    EventInstance,
-    Participation,
-    SourceError,
-    Status,
-    Window,
-)
+from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.errors import NudgerError
+from nudger.ports import Changes, SourceError, Window
 from nudger.private_file import write_private
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
 

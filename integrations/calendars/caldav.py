@@ -45,7 +45,8 @@ from caldav.lib.url import URL
 from caldav.response import PropfindResult
 
 from integrations.calendars import ical
-from nudger.core.events import Changes, EventInstance, Resource, SourceError, Window
+from nudger.core.events import EventInstance
+from nudger.ports import Changes, Resource, SourceError, Window
 
 if TYPE_CHECKING:
     from nudger.config.settings import CalDAVCalendar

@@ -29,7 +29,8 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar.parser_tools import to_unicode
 
-from nudger.core.events import Attendee, EventInstance, Participation, Status, Window
+from nudger.core.events import Attendee, EventInstance, Participation, Status
+from nudger.ports import Window
 
 _STATUS = {"CANCELLED": Status.CANCELLED, "TENTATIVE": Status.TENTATIVE}
 _PARTICIPATION = {p.value.upper(): p for p in Participation}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from integrations.calendars import ical
 from nudger.config.settings import IcsCalendar
-from nudger.core.events import Changes, Resource, SourceError, Window
+from nudger.ports import Changes, Resource, SourceError, Window
 
 
 def create(config: IcsCalendar, *, timeout: float, data_dir: Path) -> IcsSource:

@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells an edited file from the same one: its modification time and size."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
 class Session:
     """What one run of the CLI shares between its parts; everything is loaded on first use."""
 
@@ -39,6 +48,7 @@ class Session:
         self.config_option = config_option
         self.verbose = verbose
         self.wrote = False  # the log was opened for writing: a running daemon should replan
+        self.config_stamp = _stamp(self.config_path)
 
     @cached_property
     def loaded(self) -> LoadedSettings[Settings]:
@@ -74,6 +84,11 @@ class Session:
         """One instant for the whole run, so every part of a command agrees on it."""
         return clock.now()
 
+    def changed_anything(self) -> bool:
+        """Whether this run wrote the log or edited the config file, which a running daemon
+        should hear about now rather than at its next tick."""
+        return self.wrote or _stamp(self.config_path) != self.config_stamp
+
     def store(self) -> Store:
         from nudger.log.store import Store
 
@@ -107,10 +122,10 @@ class NudgerGroup(TyperGroup):
                 "run again with -v to see where it happened",
                 EXIT_FAILURE,
             )
-        if isinstance(ctx.obj, Session) and ctx.obj.wrote:
+        if isinstance(ctx.obj, Session) and ctx.obj.changed_anything():
             from nudger.daemon import wake
 
-            wake.poke(paths.data_dir())
+            wake.poke(paths.data_dir())  # a running daemon replans (and re-reads the config) now
         return result
 
     # --- completion wiring ----------------------------------------------------------------------

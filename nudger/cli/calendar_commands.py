@@ -14,7 +14,7 @@ from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.core.events import CalendarSource
+    from nudger.ports import CalendarSource
 
 calendars_app = typer.Typer(
     help="The calendars nudger reads plans from.",

@@ -21,11 +21,9 @@ import tomlkit.exceptions
 from pydantic import BaseModel
 from tomlkit.items import AoT, Item, Table
 
-from nudger.config import paths
 from nudger.config.file import models_in, parse_document, union_tag, validate
 from nudger.config.settings import Settings
 from nudger.config.suggest import close_matches
-from nudger.daemon import wake
 from nudger.errors import ConfigError
 from nudger.private_file import write_private
 
@@ -52,8 +50,7 @@ def edit(path: Path, change: Callable[[tomlkit.TOMLDocument], None]) -> Settings
     text = tomlkit.dumps(document)
     settings = validate(parse_document(text, path), path, hint=f"{path} was left unchanged")
     if text != original:
-        write_private(path, text)
-        wake.poke(paths.data_dir())  # a running daemon re-reads it now, not at its next tick
+        write_private(path, text)  # the CLI pokes a running daemon when the file changed
     return settings
 
 

@@ -1,4 +1,4 @@
-"""One model of a calendar event instance for every source, and the port sources implement.
+"""One model of a calendar event instance for every source; their port is in `nudger.ports`.
 
 Adapters (ics, caldav, google) turn what their system holds into `EventInstance`s: recurrences
 expanded per instance, times tz-aware in UTC (all-day and floating times read in the user's
@@ -8,11 +8,10 @@ zone), participation statuses normalized, addresses lower-case without `mailto:`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 
 class Status(StrEnum):
@@ -118,80 +117,3 @@ class EventInstance:
             created=moment(data["created"]),
             updated=moment(data["updated"]),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """One stored object of a source (an .ics file, a CalDAV resource, a Google event) and its
-    instances inside the sync window. `id` is stable within the source."""
-
-    id: str
-    instances: tuple[EventInstance, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What a sync found since the cursor it was given.
-
-    With `complete`, `changed` holds every resource the source has (a first sync, a file that
-    was read whole, a full resync after an expired token): a resource known before and missing
-    now is gone. Otherwise `removed` names the resources deleted since the cursor.
-    """
-
-    changed: tuple[Resource, ...]
-    cursor: str | None
-    complete: bool
-    removed: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=())  # items skipped, each with file/UID and reason
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The span of instances a sync reads (recurrences are expanded only inside it), and the
-    zone all-day and floating times are read in.
-
-    `mentions` are the addresses and words that name the tracked people (`detect.mentions`):
-    only an event whose text contains one of them can involve anyone, so a source may skip,
-    without parsing it, an object that contains none (and report one that held a relevant event
-    before as it does any other change). Empty: no filter, every object is read. A source that
-    skips must treat a cursor made with other mentions as none (objects it skipped may count now).
-    """
-
-    start: datetime
-    end: datetime
-    zone: tzinfo
-    mentions: frozenset[str] = frozenset()
-
-
-class SourceError(Exception):
-    """A source could not be synced. The message is one readable sentence for `status` and the
-    journal, never containing a secret; `retry` says whether trying again later may help
-    (the server is down or slow) or not (the credentials are wrong, the grant was revoked)."""
-
-    def __init__(self, message: str, *, retry: bool, remedy: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry = retry
-        self.remedy = remedy
-
-
-class CalendarSource(Protocol):
-    """A calendar system nudger reads. Implementations live in `integrations/calendars/`.
-
-    The failure contract: `sync` either returns `Changes` or raises `SourceError`. It never
-    returns an empty or partial result to hide a failure, because silence would read as "no
-    events" and turn every plan into a cancellation. A single bad item is not a failure: it is
-    skipped and named in `Changes.problems`, and the rest is returned. Every network call has a
-    timeout. Secrets (passwords, tokens) never appear in a message.
-    """
-
-    name: str
-
-    def sync(self, cursor: str | None, window: Window) -> Changes:
-        """The changes since `cursor` (None: everything), instances expanded inside `window`."""
-        ...
-
-    def describe(self) -> Sequence[str]:
-        """What the source finds, one line each (for `nudger calendars test`); raises
-        `SourceError` saying exactly what is wrong when it cannot connect."""
-        ...

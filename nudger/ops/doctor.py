@@ -23,7 +23,7 @@ from nudger.errors import ConfigError, NudgerError
 
 if TYPE_CHECKING:
     from nudger.config.settings import Settings
-    from nudger.core.events import CalendarSource
+    from nudger.ports import CalendarSource
 
 APP_NAME = "nudger"
 SYSTEMCTL_QUERY_TIMEOUT_SECONDS = 10
@@ -250,7 +250,7 @@ class CalendarProbe:
 def probe_calendar(name: str, make: Callable[[], CalendarSource]) -> CalendarProbe:
     """Create the source and let it describe what it finds; a `SourceError` (an unreachable
     server, a refused password, a revoked grant) comes back with the adapter's remedy."""
-    from nudger.core.events import SourceError
+    from nudger.ports import SourceError
 
     try:
         return CalendarProbe(name, True, lines=tuple(make().describe()))

@@ -19,12 +19,12 @@ from pathlib import Path
 from nudger import adapters
 from nudger.config.settings import Calendar, Settings
 from nudger.core.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
-from nudger.core.events import CalendarSource, Changes, SourceError, Window
 from nudger.core.model import Entry, Kind
 from nudger.core.when import local_midnight
 from nudger.errors import NudgerError
 from nudger.log import queries, sync_state
 from nudger.log.store import Store, to_timestamp
+from nudger.ports import CalendarSource, Changes, SourceError, Window
 
 log = logging.getLogger(__name__)
 
