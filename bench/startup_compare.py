@@ -1,0 +1,95 @@
+"""`nudger balance --json` start-up in this checkout against an earlier commit, on one log.
+
+    python -m bench.startup_compare                  # against b944cc7, the tree before the layers
+    python -m bench.startup_compare --against REV --entries 100000 --rounds 31
+
+A restructuring must not make the query commands slower to start. This builds the log once
+(`bench/.work/`, shared with `bench.balance_speed`), checks REV out into a worktree of its own,
+and runs `python -P -m nudger balance --json` over a fixed window from each tree with the same
+interpreter and packages (`PYTHONPATH` picks the tree, `-P` keeps the working folder off the
+path), taking turns within every round in a rotated order; the first round is a warm-up.
+Both trees must print the same answer. The bar: this checkout's median is at most REV's plus 5 %
+(noise on a shared machine). Exits 0 when it holds, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.balance_speed import child_env, measure, prepare_log, write_config  # noqa: E402
+
+BEFORE_LAYERS = "b944cc7"
+NOISE = 1.05
+
+
+def checkout(revision: str, work: Path) -> Path:
+    """A worktree of `revision` under `work`, made on first use."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", revision],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tree = work / f"tree-{sha}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "-q", str(tree), sha], cwd=ROOT, check=True
+        )
+    return tree
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--against", default=BEFORE_LAYERS, help="the commit to compare with")
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=31, help="including one warm-up round")
+    parser.add_argument("--work-dir", type=Path, default=ROOT / "bench" / ".work")
+    arguments = parser.parse_args()
+    if arguments.rounds < 3:
+        parser.error("--rounds must be at least 3 (one warm-up, two measured)")
+    work: Path = arguments.work_dir.resolve()
+    home = work / f"balance-{arguments.entries}"
+    print(f"log of {arguments.entries:,} entries")
+    prepare_log(home / "data", arguments.entries, rebuild=False)
+    write_config(home / "config.toml")
+    trees = {"before": checkout(arguments.against, work), "now": ROOT}
+    env = child_env(home / "config.toml", home / "data")
+    # A fixed window, so both trees answer the same question whatever second they run in.
+    query = ["balance", "--json", "--since", "2026-08-01", "--until", "2026-11-01"]
+    commands = {name: [sys.executable, "-P", "-m", "nudger", *query] for name in trees}
+    envs = {name: env | {"PYTHONPATH": str(tree)} for name, tree in trees.items()}
+    answers = {
+        name: json.loads(
+            subprocess.run(commands[name], env=envs[name], capture_output=True, check=True).stdout
+        )
+        for name in trees
+    }
+    if answers["before"] != answers["now"]:
+        sys.exit("the two trees answer differently: this compares start-up of the same answer")
+    times = measure(commands, env, arguments.rounds, envs=envs)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    runs = len(times["now"])
+    print(f"\n{'tree':<8}{'median':>10}{'min':>10}   (ms, {runs} runs each)")
+    for name in trees:
+        print(f"{name:<8}{medians[name] * 1000:>10.1f}{min(times[name]) * 1000:>10.1f}")
+    ratio = medians["now"] / medians["before"]
+    holds = ratio <= NOISE
+    outcome = "PASS" if holds else "FAIL"
+    print(f"\nnow / before ({arguments.against}): {ratio:.3f}x (bar ≤ {NOISE}x)  {outcome}")
+    sys.exit(0 if holds else 1)
+
+
+if __name__ == "__main__":
+    main()
