@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from nudger.config.file import OVERRIDE_PREFIX as PREFIX
+from nudger.config.paths import OVERRIDE_PREFIX as PREFIX
 from nudger.config.settings import Settings
 from nudger.config.suggest import close_matches
 from nudger.errors import ConfigError

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from nudger.config.settings import Settings
 
 SettingsT = TypeVar("SettingsT", "Settings", QuerySettings)
-OVERRIDE_PREFIX = "NUDGER_"
 NOT_SETTINGS = frozenset({paths.CONFIG_ENV, paths.DATA_DIR_ENV})
 
 
@@ -143,7 +142,7 @@ def override_variables(environment: Mapping[str, str]) -> dict[str, str]:
     return {
         name.upper(): value
         for name, value in environment.items()
-        if name.upper().startswith(OVERRIDE_PREFIX) and name.upper() not in NOT_SETTINGS
+        if name.upper().startswith(paths.OVERRIDE_PREFIX) and name.upper() not in NOT_SETTINGS
     }
 
 

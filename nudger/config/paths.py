@@ -15,6 +15,7 @@ import platformdirs
 APP_NAME = "nudger"
 CONFIG_ENV = "NUDGER_CONFIG"
 DATA_DIR_ENV = "NUDGER_DATA_DIR"
+OVERRIDE_PREFIX = "NUDGER_"  # NUDGER_SECTION__KEY overrides a setting (but for the two above)
 LOG_FILE_NAME = "log.sqlite3"
 
 
