@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from nudger import clock  # noqa: E402
-from nudger.core import deliveries  # noqa: E402
+from nudger.core.model import Kind  # noqa: E402
 from nudger.daemon import wake  # noqa: E402
 from nudger.log import queries  # noqa: E402
 from nudger.log.store import Store  # noqa: E402
@@ -101,7 +101,7 @@ def wait_for_done(data: Path) -> bool:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with Store.open_for_reading(data / "log.sqlite3") as store:
-            if queries.entries(store.db, kinds=[deliveries.DONE]):
+            if queries.entries(store.db, kinds=[Kind.NUDGE_DONE]):
                 return wake.running(data)  # answered while the daemon kept running
         time.sleep(0.05)
     return False

@@ -71,7 +71,7 @@ def test_a_due_nudge_is_shown_once_and_recorded(
     write_config(config_text(f"{local(clock.now() - timedelta(minutes=1)):%H:%M}"))
 
     async def scenario(daemon: Daemon) -> None:
-        await eventually(lambda: _kinds(log_path) >= {"nudge.sent", "nudge.shown"}, within=5)
+        await eventually(lambda: _kinds(log_path) >= {Kind.NUDGE_SENT, Kind.NUDGE_SHOWN}, within=5)
         daemon.reload(force=True)  # replanning again must not show it again
         await asyncio.sleep(0.3)
 
@@ -79,7 +79,7 @@ def test_a_due_nudge_is_shown_once_and_recorded(
     err = capfd.readouterr().err
     assert err.count("Check-in with Alex") == 1
     with Store.open(log_path) as store:
-        sent = queries.entries(store.db, kinds=[deliveries.SENT])
+        sent = queries.entries(store.db, kinds=[Kind.NUDGE_SENT])
         assert [e.details["via"] for e in sent] == ["console"]
 
 
@@ -98,13 +98,13 @@ def test_what_came_due_and_ran_out_while_stopped_is_recorded_as_expired(
 
     run_daemon(scenario)
     with Store.open(log_path) as store:
-        expired = queries.entries(store.db, kinds=[deliveries.EXPIRED])
+        expired = queries.entries(store.db, kinds=[Kind.NUDGE_EXPIRED])
     days = sorted(e.details["nudge"]["occurrence"] for e in expired)
     # The check-ins of the heartbeat's day (due at noon, just before it) and the two after;
     # today's is overdue but still in time, so it is shown instead.
     today = local(now).date()
     assert days == [(today - timedelta(days=n)).isoformat() for n in (3, 2, 1)]
-    assert all(e.kind == deliveries.EXPIRED for e in expired)
+    assert all(e.kind == Kind.NUDGE_EXPIRED for e in expired)
 
 
 def test_a_second_daemon_for_the_same_data_refuses_to_start(
@@ -234,7 +234,7 @@ def test_a_checkin_on_a_dst_change_day_is_scheduled_and_sent_exactly_once(
     asyncio.run(both())
     assert scheduled == {expected}
     with Store.open(log_path) as store:
-        sent = queries.entries(store.db, kinds=[deliveries.SENT])
+        sent = queries.entries(store.db, kinds=[Kind.NUDGE_SENT])
     days = [
         e.details["nudge"]["occurrence"] for e in sent if e.details["nudge"]["kind"] == "checkin"
     ]

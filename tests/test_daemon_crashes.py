@@ -23,6 +23,7 @@ from pathlib import Path
 
 from nudger import clock
 from nudger.core import deliveries
+from nudger.core.model import Kind
 from nudger.core.when import format_duration
 from nudger.daemon import wake
 from nudger.log import queries
@@ -104,7 +105,7 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
     with Store.open_for_reading(log_path) as store:
         records = queries.entries(store.db, kinds=deliveries.KINDS)
         problems = store.integrity_problems()
-    sent = Counter(str(e.details["delivery"]) for e in records if e.kind == deliveries.SENT)
+    sent = Counter(str(e.details["delivery"]) for e in records if e.kind == Kind.NUDGE_SENT)
     doubt = set(deliveries.in_doubt(records))
     expected = {
         f"before_date:Alex:crash-{n}@example.org:single:{format_duration(timedelta(minutes=m))}"
@@ -152,7 +153,7 @@ def finish(output: Path, log_path: Path, expected: int) -> None:
             with Store.open_for_reading(log_path) as store:
                 settled = {
                     str(e.details["delivery"])
-                    for e in queries.entries(store.db, kinds=[deliveries.SENT])
+                    for e in queries.entries(store.db, kinds=[Kind.NUDGE_SENT])
                 }
             if len(settled) >= expected:
                 break

@@ -12,6 +12,7 @@ import pytest
 
 from nudger import clock
 from nudger.core import deliveries
+from nudger.core.model import Kind
 from nudger.core.nudges import NudgeKind
 from nudger.daemon.loop import Daemon
 from nudger.log import queries
@@ -58,8 +59,8 @@ def test_a_plan_gives_one_notification_on_time_and_its_button_writes_the_log(
         assert shown.buttons == {"done": "Done", "snooze": "Snooze"}
 
         notification_server.press(shown.id, "snooze")
-        await eventually(lambda: _kinds(log_path) >= {deliveries.SNOOZED}, within=5)
-        await eventually(lambda: _kinds(log_path) >= {deliveries.SHOWN}, within=5)
+        await eventually(lambda: _kinds(log_path) >= {Kind.NUDGE_SNOOZED}, within=5)
+        await eventually(lambda: _kinds(log_path) >= {Kind.NUDGE_SHOWN}, within=5)
         assert len(notification_server.received) == 1
 
     run_daemon(scenario)
@@ -67,7 +68,7 @@ def test_a_plan_gives_one_notification_on_time_and_its_button_writes_the_log(
     [(due, arrived)] = arrivals
     assert due <= arrived <= due + timedelta(seconds=2)
     with Store.open(log_path) as store:
-        [snoozed] = queries.entries(store.db, kinds=[deliveries.SNOOZED])
+        [snoozed] = queries.entries(store.db, kinds=[Kind.NUDGE_SNOOZED])
     assert snoozed.details["nudge"]["kind"] == "before_date"
     assert datetime.fromisoformat(snoozed.details["until"]) > arrived + timedelta(minutes=59)
 
@@ -99,7 +100,7 @@ def test_without_a_notification_server_nudges_go_to_the_console_until_one_appear
     via: list[str | None] = []
 
     async def scenario(daemon: Daemon) -> None:
-        await eventually(lambda: _kinds(log_path) >= {deliveries.SHOWN}, within=5)
+        await eventually(lambda: _kinds(log_path) >= {Kind.NUDGE_SHOWN}, within=5)
         via.append(daemon.notifier_problem)
         with serve_notifications(session_bus.address) as server:
             await eventually(lambda: daemon.notifier_problem is None, within=5)

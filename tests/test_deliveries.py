@@ -14,7 +14,7 @@ from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind, NewEntry, Who
-from nudger.core.nudges import WAIT_STARTED, NudgeKind, wait_until
+from nudger.core.nudges import NudgeKind, wait_until
 from nudger.log import queries
 from nudger.log.store import Store
 from nudger.views import agenda
@@ -185,7 +185,7 @@ def test_wait_answer_starts_a_wait_of_the_configured_length(store: Store) -> Non
 
     agenda.record_answer(store, alert, "wait", config, now=NOW)
 
-    waits = queries.entries(store.db, kinds=[WAIT_STARTED])
+    waits = queries.entries(store.db, kinds=[Kind.WAIT_STARTED])
     assert wait_until(waits, "Alex", NOW) == NOW + timedelta(days=10)
     kinds = {d.nudge.kind for d in pending(store, config)}
     assert NudgeKind.BALANCE_ALERT not in kinds

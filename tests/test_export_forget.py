@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from nudger import clock
-from nudger.core.model import NewEntry, Who, correction
+from nudger.core.model import Kind, NewEntry, Who, correction
 from nudger.log import export
 from nudger.log.queries import entries
 from nudger.log.store import Store
@@ -129,7 +129,7 @@ def from_csv(text: str) -> list[dict[str, Any]]:
 def test_export_json_and_csv_read_back_as_the_history(cli: RunCli, log_with_people: Path) -> None:
     expected = history(cli)
     kinds = {entry["kind"] for entry in expected}
-    assert {"plan", "message", "call", "checkin", "nudge.done"} <= kinds
+    assert {Kind.PLAN, Kind.MESSAGE, Kind.CALL, Kind.CHECKIN, Kind.NUDGE_DONE} <= kinds
     assert any(entry["superseded"] for entry in expected)
     as_json = cli("export")
     assert as_json.code == 0, as_json.err

@@ -13,7 +13,7 @@ import pytest
 from nudger.config.settings import Settings
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, Nudge, NudgeKind, plan
+from nudger.core.nudges import Nudge, NudgeKind, plan
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -425,7 +425,7 @@ def test_no_balance_alert_when_balanced_or_handled() -> None:
 
 def wait(start: datetime, days: int, person: str = "Alex") -> Entry:
     until = (start + timedelta(days=days)).isoformat()
-    return entry(WAIT_STARTED, Who.ME, start, person=person, details={"until": until})
+    return entry(Kind.WAIT_STARTED, Who.ME, start, person=person, details={"until": until})
 
 
 WAIT = wait(at("2026-06-01T10:00"), 14)
@@ -463,7 +463,7 @@ def test_a_wait_reports_them_stepping_up() -> None:
 
 
 def test_a_wait_ended_early_reports_then_and_nothing_from_them_is_noticed() -> None:
-    ended = entry(WAIT_ENDED, Who.ME, at("2026-06-08T10:00"))
+    ended = entry(Kind.WAIT_ENDED, Who.ME, at("2026-06-08T10:00"))
     before = entry(Kind.CALL, Who.THEM, at("2026-05-30T10:00"))  # before the wait: not counted
     nudges = run(settings(), now=at("2026-06-08T11:00"), entries=[WAIT, ended, before])
     assert [(n.id, n.due) for n in nudges] == [

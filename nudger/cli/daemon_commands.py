@@ -253,7 +253,8 @@ def wait(
     """Let the ball stay in their court: hold my nudges to reach out, and see if they do."""
     from nudger.config import people
     from nudger.core.answers import ended_wait, started_wait
-    from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, wait_until
+    from nudger.core.model import Kind
+    from nudger.core.nudges import wait_until
     from nudger.log import queries
 
     run = session(ctx)
@@ -263,7 +264,7 @@ def wait(
         waits = (
             []
             if found is None
-            else queries.entries(store.db, person=found, kinds=[WAIT_STARTED, WAIT_ENDED])
+            else queries.entries(store.db, person=found, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED])
         )
         open_until = wait_until(waits, name, run.now)
         if end:
@@ -303,6 +304,7 @@ def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
 
     from nudger.core import deliveries
     from nudger.core.deliveries import Delivery
+    from nudger.core.model import Kind
     from nudger.core.nudges import Nudge
     from nudger.log import queries
 
@@ -310,12 +312,12 @@ def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
     answered = {
         e.details["nudge"]["id"]
         for e in records
-        if e.kind in (deliveries.DONE, deliveries.SKIPPED, deliveries.SNOOZED)
+        if e.kind in (Kind.NUDGE_DONE, Kind.NUDGE_SKIPPED, Kind.NUDGE_SNOOZED)
     }
     latest: dict[str, Delivery] = {}
     for entry in records:
         nudge = Nudge.from_json(entry.details["nudge"])
-        if entry.kind == deliveries.SENT and nudge.id not in answered:
+        if entry.kind == Kind.NUDGE_SENT and nudge.id not in answered:
             latest[nudge.id] = Delivery(str(entry.details["delivery"]), nudge)
     return list(latest.values())
 

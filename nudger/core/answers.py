@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from nudger.core import deliveries
 from nudger.core.model import MARK_SOURCE, Entry, Kind, NewEntry, Who, correction
-from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, Nudge, NudgeKind, checkin_turn
+from nudger.core.nudges import Nudge, NudgeKind, checkin_turn
 from nudger.errors import UsageError
 
 ACTIONS = ("done", "snooze", "skip", "me", "them", "wait")
@@ -41,8 +41,8 @@ def answer_entries(
     if action == "snooze":
         return [deliveries.snoozed(nudge, now + snooze, now, answer)]
     if action == "skip":
-        return [deliveries.answered(nudge, deliveries.SKIPPED, now, answer)]
-    settle = deliveries.answered(nudge, deliveries.DONE, now, answer)
+        return [deliveries.answered(nudge, Kind.NUDGE_SKIPPED, now, answer)]
+    settle = deliveries.answered(nudge, Kind.NUDGE_DONE, now, answer)
     if action in ("me", "them"):
         return [*_marked(nudge, Who(action), history, now, answer), settle]
     if action == "wait":
@@ -55,10 +55,10 @@ def started_wait(person: str, now: datetime, days: int, answer: str) -> NewEntry
     until = now + timedelta(days=days)
     return NewEntry(
         at=now,
-        kind=WAIT_STARTED,
+        kind=Kind.WAIT_STARTED.value,
         who=Who.ME,
         source=deliveries.SOURCE,
-        key=f"{WAIT_STARTED}:{answer}",
+        key=f"{Kind.WAIT_STARTED}:{answer}",
         person=person,
         details={"until": until.isoformat(), "days": days},
     )
@@ -68,10 +68,10 @@ def ended_wait(person: str, now: datetime, answer: str) -> NewEntry:
     """Ends the wait with `person` that is running now."""
     return NewEntry(
         at=now,
-        kind=WAIT_ENDED,
+        kind=Kind.WAIT_ENDED.value,
         who=Who.ME,
         source=deliveries.SOURCE,
-        key=f"{WAIT_ENDED}:{answer}",
+        key=f"{Kind.WAIT_ENDED}:{answer}",
         person=person,
     )
 

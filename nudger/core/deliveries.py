@@ -17,16 +17,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from nudger.core.model import Entry, NewEntry, Who
+from nudger.core.model import Entry, Kind, NewEntry, Who
 from nudger.core.nudges import Nudge
 
-SENT = "nudge.sent"
-SHOWN = "nudge.shown"
-EXPIRED = "nudge.expired"
-SNOOZED = "nudge.snoozed"
-DONE = "nudge.done"
-SKIPPED = "nudge.skipped"
-KINDS = (SENT, SHOWN, EXPIRED, SNOOZED, DONE, SKIPPED)
+# The kinds of a nudge's life, which settle it one way or another.
+KINDS = (
+    Kind.NUDGE_SENT,
+    Kind.NUDGE_SHOWN,
+    Kind.NUDGE_EXPIRED,
+    Kind.NUDGE_SNOOZED,
+    Kind.NUDGE_DONE,
+    Kind.NUDGE_SKIPPED,
+)
 SOURCE = "nudger"
 
 # A snoozed nudge may come this late after its new time (the daemon was down, the machine slept).
@@ -62,9 +64,9 @@ def _open_snoozes(records: Sequence[Entry]) -> dict[str, Nudge]:
     snoozed: dict[str, tuple[str, Nudge]] = {}  # by nudge id: (snooze key, nudge as re-timed)
     for entry in sorted(records, key=lambda e: (e.at, e.id)):
         nudge = Nudge.from_json(entry.details["nudge"])
-        if entry.kind == SNOOZED:
+        if entry.kind == Kind.NUDGE_SNOOZED:
             snoozed[nudge.id] = (entry.key, nudge)
-        elif entry.kind in (DONE, SKIPPED) or (
+        elif entry.kind in (Kind.NUDGE_DONE, Kind.NUDGE_SKIPPED) or (
             nudge.id in snoozed and entry.details.get("delivery") == snoozed[nudge.id][0]
         ):
             snoozed.pop(nudge.id, None)
@@ -73,29 +75,30 @@ def _open_snoozes(records: Sequence[Entry]) -> dict[str, Nudge]:
 
 def sent(delivery: Delivery, now: datetime, via: str) -> NewEntry:
     """The record of showing a delivery; its key makes a second show impossible to log."""
-    return _record(SENT, delivery, now, {"via": via})
+    return _record(Kind.NUDGE_SENT, delivery, now, {"via": via})
 
 
 def shown(delivery: Delivery, now: datetime, via: str) -> NewEntry:
     """The record that the notifier took the delivery: with `sent`, it brackets the instant
     in which a crash leaves a delivery in doubt (sent, perhaps not shown)."""
-    return _record(SHOWN, delivery, now, {"via": via}, key=f"{SHOWN}:{delivery.key}")
+    key = f"{Kind.NUDGE_SHOWN}:{delivery.key}"
+    return _record(Kind.NUDGE_SHOWN, delivery, now, {"via": via}, key=key)
 
 
 def in_doubt(records: Sequence[Entry]) -> list[str]:
     """The deliveries recorded as sent but never as shown: the daemon stopped in between, and
     whether the notification went out is unknown. They are not shown again (never twice)."""
-    confirmed = {e.details.get("delivery") for e in records if e.kind == SHOWN}
+    confirmed = {e.details.get("delivery") for e in records if e.kind == Kind.NUDGE_SHOWN}
     return [
         str(e.details["delivery"])
         for e in records
-        if e.kind == SENT and e.details.get("delivery") not in confirmed
+        if e.kind == Kind.NUDGE_SENT and e.details.get("delivery") not in confirmed
     ]
 
 
 def expired(delivery: Delivery, now: datetime) -> NewEntry:
     """The record of a delivery whose time passed while nothing could show it."""
-    return _record(EXPIRED, delivery, now, {})
+    return _record(Kind.NUDGE_EXPIRED, delivery, now, {})
 
 
 def snoozed(nudge: Nudge, until: datetime, now: datetime, answer: str) -> NewEntry:
@@ -104,20 +107,20 @@ def snoozed(nudge: Nudge, until: datetime, now: datetime, answer: str) -> NewEnt
     again = replace(nudge, due=until, latest=until + SNOOZE_LATENESS)
     return NewEntry(
         at=now,
-        kind=SNOOZED,
+        kind=Kind.NUDGE_SNOOZED.value,
         who=Who.ME,
         source=SOURCE,
-        key=f"{SNOOZED}:{answer}",
+        key=f"{Kind.NUDGE_SNOOZED}:{answer}",
         person=nudge.person,
         details={"nudge": again.to_json(), "until": until.isoformat()},
     )
 
 
-def answered(nudge: Nudge, kind: str, now: datetime, answer: str) -> NewEntry:
+def answered(nudge: Nudge, kind: Kind, now: datetime, answer: str) -> NewEntry:
     """`done` or `skipped` for a nudge, keyed by `answer` like `snoozed`."""
     return NewEntry(
         at=now,
-        kind=kind,
+        kind=kind.value,
         who=Who.ME,
         source=SOURCE,
         key=f"{kind}:{answer}",
@@ -127,13 +130,13 @@ def answered(nudge: Nudge, kind: str, now: datetime, answer: str) -> NewEntry:
 
 
 def _record(
-    kind: str, delivery: Delivery, now: datetime, extra: dict[str, str], *, key: str = ""
+    kind: Kind, delivery: Delivery, now: datetime, extra: dict[str, str], *, key: str = ""
 ) -> NewEntry:
     """A record about one delivery. `sent` and `expired` share a key by default: a delivery is
     either shown or given up, never both."""
     return NewEntry(
         at=now,
-        kind=kind,
+        kind=kind.value,
         who=Who.ME,
         source=SOURCE,
         key=key or f"nudge.delivered:{delivery.key}",

@@ -22,7 +22,8 @@ class Who(StrEnum):
 
 
 class Kind(StrEnum):
-    """What an entry records. The values are stored in the log: never rename one."""
+    """What an entry records: every kind the log holds is named here, and only here. The
+    values are stored in the log: never rename one."""
 
     # Initiatives, logged by hand or seen in calendars; `balance.kinds` picks which count.
     PLAN = "plan"
@@ -39,6 +40,18 @@ class Kind(StrEnum):
     MISSED = "missed"
     LOOSE_SCHEDULED = "loose.scheduled"
     LOOSE_EXPIRED = "loose.expired"
+    # A "ball in their court" wait: a started entry's details hold {"until": ISO date-time};
+    # an ended entry closes the person's open wait early.
+    WAIT_STARTED = "wait.started"
+    WAIT_ENDED = "wait.ended"
+    # What became of a nudge (`nudger.core.deliveries`): sent, shown by a notifier, expired
+    # unshown, snoozed, or answered (done, skipped).
+    NUDGE_SENT = "nudge.sent"
+    NUDGE_SHOWN = "nudge.shown"
+    NUDGE_EXPIRED = "nudge.expired"
+    NUDGE_SNOOZED = "nudge.snoozed"
+    NUDGE_DONE = "nudge.done"
+    NUDGE_SKIPPED = "nudge.skipped"
 
 
 MANUAL_KINDS: tuple[Kind, ...] = (

@@ -37,11 +37,6 @@ from nudger.core.events import EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, Who
 from nudger.core.when import format_duration, local_midnight
 
-# The log kinds of a "ball in their court" wait (model.Kind does not name them yet). A started
-# entry's details hold {"until": ISO date-time}; an ended entry closes the person's open wait early.
-WAIT_STARTED = "wait.started"
-WAIT_ENDED = "wait.ended"
-
 _GRATITUDE_TRIES = 24  # candidate times per gratitude moment before it is given up for the week
 _ASK_WHO_MAX_AGE = timedelta(days=14)  # only ask about plans that start at most this long ago
 
@@ -572,13 +567,13 @@ def waits(entries: Sequence[Entry]) -> tuple[WaitSpan, ...]:
     found = []
     for started in current:
         until = _instant(started.details.get("until"))
-        if started.kind != WAIT_STARTED or started.person is None or until is None:
+        if started.kind != Kind.WAIT_STARTED or started.person is None or until is None:
             continue
         ended = next(
             (
                 e.at
                 for e in current
-                if e.kind == WAIT_ENDED
+                if e.kind == Kind.WAIT_ENDED
                 and e.person == started.person
                 and started.at <= e.at < until
             ),

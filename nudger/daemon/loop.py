@@ -50,6 +50,7 @@ from nudger.config.settings import Settings
 from nudger.config.timezone import user_zone
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
+from nudger.core.model import Kind
 from nudger.daemon import heartbeat, systemd, wake
 from nudger.errors import ConfigError, NudgerError
 from nudger.log import queries
@@ -426,7 +427,7 @@ class Daemon:
         if added:
             log.info("%d nudges expired while nudger was not running", added)
         records = queries.entries(
-            self.store.db, kinds=[deliveries.SENT, deliveries.SHOWN], since=since
+            self.store.db, kinds=[Kind.NUDGE_SENT, Kind.NUDGE_SHOWN], since=since
         )
         for key in deliveries.in_doubt(records):
             log.warning("nudger stopped while showing %s: it may not have been shown", key)

@@ -16,7 +16,7 @@ from nudger.core import deliveries
 from nudger.core.answers import answer_entries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Entry, Kind
-from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, plan
+from nudger.core.nudges import plan
 from nudger.log import queries, sync_state
 from nudger.log.store import Store
 
@@ -40,7 +40,7 @@ def pending(
     entries = queries.entries(db, since=now - back)
     seen = {e.key for e in entries}
     older_waits = queries.entries(
-        db, kinds=[WAIT_STARTED, WAIT_ENDED], since=now - _LONGEST_WAIT, until=now - back
+        db, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED], since=now - _LONGEST_WAIT, until=now - back
     )
     older_checkins = _last_checkins(db, before=now - back)
     history = [e for e in older_waits + older_checkins if e.key not in seen] + entries

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from nudger.config.settings_core import Balance
 from nudger.core.balance import PersonBalance, Sides, Thresholds, month_periods, summarize
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, waits
+from nudger.core.nudges import waits
 from nudger.log import queries
 from nudger.views.balance import balance_of
 
@@ -97,7 +97,7 @@ def person_facts(
         thanks: list[Entry] = []
     else:
         by_month = queries.counts(db, found, [(start, end) for _, start, end in periods])
-        history = queries.entries(db, person=found, kinds=[WAIT_STARTED, WAIT_ENDED])
+        history = queries.entries(db, person=found, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED])
         thanks = queries.entries(db, person=found, kinds=[Kind.GRATITUDE], since=since, until=until)
     months = tuple(
         month_facts(label, start, end, counts, rules)
@@ -167,7 +167,7 @@ def wait_spans(
     planned = {
         (e.person, e.at): datetime.fromisoformat(str(e.details["until"]))
         for e in entries
-        if e.kind == WAIT_STARTED and not e.superseded and "until" in e.details
+        if e.kind == Kind.WAIT_STARTED and not e.superseded and "until" in e.details
     }
     spans = []
     for wait in waits(entries):
