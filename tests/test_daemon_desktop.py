@@ -13,7 +13,7 @@ import pytest
 from nudger import clock
 from nudger.core import deliveries
 from nudger.core.model import Kind
-from nudger.core.nudges import NudgeKind
+from nudger.core.nudges.nudge import NudgeKind
 from nudger.daemon.loop import Daemon
 from nudger.log import queries
 from nudger.log.store import Store

@@ -14,7 +14,8 @@ from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind, NewEntry, Who
-from nudger.core.nudges import NudgeKind, wait_until
+from nudger.core.nudges.nudge import NudgeKind
+from nudger.core.nudges.waits import wait_until
 from nudger.log import queries
 from nudger.log.store import Store
 from nudger.views import agenda

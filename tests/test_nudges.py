@@ -13,7 +13,8 @@ import pytest
 from nudger.config.settings import Settings
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges import Nudge, NudgeKind, plan
+from nudger.core.nudges import plan
+from nudger.core.nudges.nudge import Nudge, NudgeKind
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

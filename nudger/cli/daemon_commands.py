@@ -254,7 +254,7 @@ def wait(
     from nudger.config import people
     from nudger.core.answers import ended_wait, started_wait
     from nudger.core.model import Kind
-    from nudger.core.nudges import wait_until
+    from nudger.core.nudges.waits import wait_until
     from nudger.log import queries
 
     run = session(ctx)
@@ -305,7 +305,7 @@ def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
     from nudger.core import deliveries
     from nudger.core.deliveries import Delivery
     from nudger.core.model import Kind
-    from nudger.core.nudges import Nudge
+    from nudger.core.nudges.nudge import Nudge
     from nudger.log import queries
 
     records = queries.entries(store.db, kinds=deliveries.KINDS, since=run.now - timedelta(days=7))

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from nudger.core import deliveries
 from nudger.core.model import MARK_SOURCE, Entry, Kind, NewEntry, Who, correction
-from nudger.core.nudges import Nudge, NudgeKind, checkin_turn
+from nudger.core.nudges.daily import checkin_turn
+from nudger.core.nudges.nudge import Nudge, NudgeKind
 from nudger.errors import UsageError
 
 ACTIONS = ("done", "snooze", "skip", "me", "them", "wait")

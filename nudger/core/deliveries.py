@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from nudger.core.model import Entry, Kind, NewEntry, Who
-from nudger.core.nudges import Nudge
+from nudger.core.nudges.nudge import Nudge
 
 # The kinds of a nudge's life, which settle it one way or another.
 KINDS = (

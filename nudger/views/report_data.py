@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from nudger.config.settings_core import Balance
 from nudger.core.balance import PersonBalance, Sides, Thresholds, month_periods, summarize
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges import waits
+from nudger.core.nudges.waits import waits
 from nudger.log import queries
 from nudger.views.balance import balance_of
 
@@ -161,7 +161,7 @@ def wait_spans(
 ) -> list[tuple[datetime, datetime, datetime]]:
     """(start, planned until, end) of each wait that overlaps the window, oldest first.
 
-    Which entry closes a wait is `nudger.core.nudges`' rule (`waits`), so the page reports the same
+    Which entry closes a wait is `nudger.core.nudges.waits`' rule, so the page reports the same
     waits the daemon nudged about; the planned end comes from the started entry.
     """
     planned = {

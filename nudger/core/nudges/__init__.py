@@ -1,0 +1,94 @@
+"""Nudge planning: which nudges are due, as a pure function of settings, the log, plans and `now`.
+
+This package owns the rules of every nudge kind (check-in, gratitude, monthly conversation,
+before a date, balance alert, the "ball in their court" wait, missed-plan follow-up and "who
+suggested it?"), their deterministic ids, their lateness, quiet hours and local wall-clock
+(DST) maths. It must not do I/O: no clock (the caller passes `now`), no sqlite, typer or
+APScheduler, no notifier. The daemon turns the list into jobs, records sends in the log and
+passes the ids it already handled back in, so the schedule stays a projection of the log.
+
+One job a module: `nudge` (the value and its JSON), `daily` (check-ins, gratitude, the monthly
+conversation), `plans` (before and after a date, missed plans, who suggested it), `alerts` (the
+balance alert, the nudges of a wait), `waits` (wait spans, also read by the report and the CLI),
+`local_time` (wall-clock and quiet-hours maths) and `context` (what every rule reads). Callers
+import what they need from those modules; this one only offers `plan()`.
+
+Conventions:
+
+- `due` may be in the past: a nudge stays plannable until `latest` (its kind's lateness), after
+  which it is expired and no longer returned.
+- Quiet hours move a due time to their end; a nudge whose moved time passes `latest` is dropped.
+- Entries of the log that a later entry corrects (`superseded`) are ignored everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import datetime, timedelta, tzinfo
+
+from nudger.config.settings import Settings
+from nudger.core.detect import rules_from
+from nudger.core.events import EventInstance
+from nudger.core.model import Entry
+from nudger.core.nudges.alerts import balance_alerts, wait_nudges
+from nudger.core.nudges.context import Context
+from nudger.core.nudges.daily import checkins, conversations, gratitude
+from nudger.core.nudges.local_time import out_of_quiet_hours
+from nudger.core.nudges.nudge import Nudge
+from nudger.core.nudges.plans import after_date, before_dates, missed_follow_ups, who_suggested
+from nudger.core.nudges.waits import waits
+
+# Every rule, one per nudge kind (an id starts with its kind, so no two rules make the same id).
+_RULES: tuple[Callable[[Context], Iterator[Nudge]], ...] = (
+    checkins,
+    gratitude,
+    after_date,
+    conversations,
+    before_dates,
+    balance_alerts,
+    wait_nudges,
+    missed_follow_ups,
+    who_suggested,
+)
+
+
+def plan(
+    settings: Settings,
+    *,
+    entries: Sequence[Entry],
+    plans: Sequence[EventInstance],
+    handled: Collection[str],
+    now: datetime,
+    zone: tzinfo,
+    horizon: timedelta = timedelta(days=7),
+) -> list[Nudge]:
+    """The nudges due from `now - lateness` to `now + horizon`, by due time, minus `handled`.
+
+    `entries` are the log's entries (check-ins, plans and what became of them, messages, calls,
+    loose plans, waits); `plans` the calendar instances with tracked people, including those
+    that ended in the last two days (for the morning-after prompt). A nudge is returned while
+    `now < latest`; the daemon records one it never sent as expired.
+    """
+    context = Context(
+        settings=settings,
+        zone=zone,
+        now=now,
+        entries=tuple(sorted((e for e in entries if not e.superseded), key=lambda e: e.at)),
+        plans=tuple(plans),
+        people=tuple(p for p in settings.people if p.tracked),
+        rules=rules_from(settings),
+        waits=waits(entries),
+        horizon=horizon,
+    )
+    found: dict[str, Nudge] = {}
+    for rule in _RULES:
+        for nudge in rule(context):
+            moved = out_of_quiet_hours(nudge, settings.notifications.quiet_hours, zone)
+            if (
+                moved is not None
+                and moved.id not in handled
+                and now < moved.latest
+                and moved.due <= now + horizon
+            ):
+                found.setdefault(moved.id, moved)
+    return sorted(found.values(), key=lambda n: (n.due, n.id))

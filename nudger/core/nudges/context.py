@@ -1,0 +1,84 @@
+"""What every planning rule reads: one call's inputs, prepared once, and the questions they share.
+
+`plan()` builds one `Context` per call (the log's current entries oldest first, the tracked
+people, the waits) and hands it to each rule, so the rules neither re-sort the log nor repeat
+the small lookups below (a person's entries, the plans with them, whether a plan is going ahead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from nudger.config.settings import Settings
+from nudger.config.settings_core import Person
+from nudger.core.detect import Rules, involved
+from nudger.core.events import EventInstance, Participation, Status
+from nudger.core.model import Entry, Who
+from nudger.core.nudges.waits import WaitSpan
+
+
+@dataclass(frozen=True)
+class Context:
+    """One planning call: the settings, the clock and zone, and the log and plans it sees."""
+
+    settings: Settings
+    zone: tzinfo
+    now: datetime
+    entries: tuple[Entry, ...]  # current (not superseded), oldest first
+    plans: tuple[EventInstance, ...]
+    people: tuple[Person, ...]  # tracked only
+    rules: Rules
+    waits: tuple[WaitSpan, ...]
+    horizon: timedelta
+
+    def of(self, person: str) -> list[Entry]:
+        return [e for e in self.entries if (e.person or "").casefold() == person.casefold()]
+
+    def local_days(self, back: int) -> list[date]:
+        """Local dates from `back` days before today to the last one the horizon reaches."""
+        first = self.now.astimezone(self.zone).date() - timedelta(days=back)
+        last = (self.now + self.horizon).astimezone(self.zone).date()
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def held(self, person: str, moment: datetime) -> bool:
+        return any(w.person == person and w.covers(moment) for w in self.waits)
+
+
+def of_kinds(c: Context, kinds: Collection[str]) -> list[Person]:
+    """The tracked people of the given kinds (partner, dating, friend, family)."""
+    return [p for p in c.people if p.kind in kinds]
+
+
+def tracked(c: Context, name: str) -> Person | None:
+    """The tracked person of that name (any case), or None once removed or never added."""
+    return next((p for p in c.people if p.name.casefold() == name.casefold()), None)
+
+
+def plans_with(c: Context, person: Person) -> list[EventInstance]:
+    """The calendar instances that involve `person`, by detection's rules."""
+    return [p for p in c.plans if any(t.name == person.name for t in involved(p, c.rules))]
+
+
+def going_ahead(instance: EventInstance, c: Context, person: Person) -> bool:
+    """Not cancelled, and declined neither by them nor by me."""
+    if instance.status is Status.CANCELLED:
+        return False
+    return not any(
+        a.participation is Participation.DECLINED
+        and (a.is_self or a.email in person.emails or a.email in c.settings.me.emails)
+        for a in instance.attendees
+    )
+
+
+def latest_run(known: Sequence[Entry]) -> tuple[Who, int]:
+    """Who made the latest initiations of known side (oldest first), and how many in a row."""
+    if not known:
+        return Who.UNKNOWN, 0
+    who, count = known[-1].who, 0
+    for entry in reversed(known):
+        if entry.who is not who:
+            break
+        count += 1
+    return who, count
