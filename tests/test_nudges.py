@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nudger.config.core_values import planning_from
 from nudger.config.settings import Settings
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, Who
@@ -97,7 +98,7 @@ def run(
     horizon: timedelta = timedelta(days=7),
 ) -> list[Nudge]:
     return plan(
-        config,
+        planning_from(config),
         entries=entries,
         plans=plans,
         handled=set(handled),

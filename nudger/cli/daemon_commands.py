@@ -58,7 +58,7 @@ def daemon(
 
 
 def _sync_once(run: Session) -> None:
-    from nudger.core.detect import rules_from
+    from nudger.config.core_values import rules_from
     from nudger.sync.calendars import factories, sync_all, window_for
 
     settings = run.settings

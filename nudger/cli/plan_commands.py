@@ -140,7 +140,8 @@ def plans(
     if sum((upcoming, missed, unclassified)) > 1:
         raise UsageError("choose one of --upcoming, --missed and --unclassified")
     from nudger.config import people
-    from nudger.core.detect import involved, rules_from
+    from nudger.config.core_values import rules_from
+    from nudger.core.detect import involved
     from nudger.core.model import Kind
     from nudger.log import queries, sync_state
 
@@ -229,7 +230,7 @@ def plans_review(
 
     from nudger.cli import review
     from nudger.config import people
-    from nudger.core.detect import rules_from
+    from nudger.config.core_values import rules_from
     from nudger.log import sync_state
 
     run = session(ctx)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from nudger.config.settings import Settings
 from nudger.core.events import EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, NewEntry, Who
 
@@ -45,26 +44,13 @@ class Tracked:
 
 @dataclass(frozen=True)
 class Rules:
+    """What detection reads of the settings (built at the edge, `nudger.config.core_values`)."""
+
     me: frozenset[str]  # my addresses
     people: tuple[Tracked, ...]
     me_markers: tuple[str, ...] = ()
     them_markers: tuple[str, ...] = ()
     missed_after: timedelta = timedelta(days=14)
-
-
-def rules_from(settings: Settings) -> Rules:
-    """Detection's view of the settings: my addresses, the tracked people, the markers."""
-    return Rules(
-        me=frozenset(settings.me.emails),
-        people=tuple(
-            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
-            for person in settings.people
-            if person.tracked
-        ),
-        me_markers=tuple(settings.plans.me_markers),
-        them_markers=tuple(settings.plans.them_markers),
-        missed_after=settings.plans.missed_after,
-    )
 
 
 def involved(instance: EventInstance, rules: Rules) -> list[Tracked]:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from nudger.config import file as config_file
 from nudger.config import paths
+from nudger.config.core_values import rules_from
 from nudger.config.timezone import user_zone
-from nudger.core.detect import rules_from
 from nudger.errors import NudgerError
 from nudger.log.store import Store
 from nudger.sync.calendars import factories, sync_all, window_for

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta, tzinfo
 
+from nudger.config.core_values import planning_from
 from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.answers import answer_entries
@@ -51,7 +52,7 @@ def pending(
         if instance.end >= now - _PLANS_ENDED_WITHIN and instance.start <= now + horizon
     ]
     planned = plan(
-        settings,
+        planning_from(settings),
         entries=[e for e in history if e.kind not in deliveries.KINDS],
         plans=plans,
         handled=deliveries.handled(records),

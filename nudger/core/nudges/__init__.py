@@ -1,4 +1,4 @@
-"""Nudge planning: which nudges are due, as a pure function of settings, the log, plans and `now`.
+"""Nudge planning: which nudges are due, as a pure function of choices, the log, plans and `now`.
 
 This package owns the rules of every nudge kind (check-in, gratitude, monthly conversation,
 before a date, balance alert, the "ball in their court" wait, missed-plan follow-up and "who
@@ -10,7 +10,8 @@ passes the ids it already handled back in, so the schedule stays a projection of
 One job a module: `nudge` (the value and its JSON), `daily` (check-ins, gratitude, the monthly
 conversation), `plans` (before and after a date, missed plans, who suggested it), `alerts` (the
 balance alert, the nudges of a wait), `waits` (wait spans, also read by the report and the CLI),
-`local_time` (wall-clock and quiet-hours maths) and `context` (what every rule reads). Callers
+`local_time` (wall-clock and quiet-hours maths), `planning` (the user's choices as values) and
+`context` (what every rule reads). Callers
 import what they need from those modules; this one only offers `plan()`.
 
 Conventions:
@@ -26,8 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 
-from nudger.config.settings import Settings
-from nudger.core.detect import rules_from
 from nudger.core.events import EventInstance
 from nudger.core.model import Entry
 from nudger.core.nudges.alerts import balance_alerts, wait_nudges
@@ -35,6 +34,7 @@ from nudger.core.nudges.context import Context
 from nudger.core.nudges.daily import checkins, conversations, gratitude
 from nudger.core.nudges.local_time import out_of_quiet_hours
 from nudger.core.nudges.nudge import Nudge
+from nudger.core.nudges.planning import Planning
 from nudger.core.nudges.plans import after_date, before_dates, missed_follow_ups, who_suggested
 from nudger.core.nudges.waits import waits
 
@@ -53,7 +53,7 @@ _RULES: tuple[Callable[[Context], Iterator[Nudge]], ...] = (
 
 
 def plan(
-    settings: Settings,
+    planning: Planning,
     *,
     entries: Sequence[Entry],
     plans: Sequence[EventInstance],
@@ -64,26 +64,26 @@ def plan(
 ) -> list[Nudge]:
     """The nudges due from `now - lateness` to `now + horizon`, by due time, minus `handled`.
 
-    `entries` are the log's entries (check-ins, plans and what became of them, messages, calls,
-    loose plans, waits); `plans` the calendar instances with tracked people, including those
-    that ended in the last two days (for the morning-after prompt). A nudge is returned while
-    `now < latest`; the daemon records one it never sent as expired.
+    `planning` is what the rules read of the settings (built at the edge by
+    `nudger.config.core_values.planning_from`); `entries` are the log's entries (check-ins,
+    plans and what became of them, messages, calls, loose plans, waits); `plans` the calendar
+    instances with tracked people, including those that ended in the last two days (for the
+    morning-after prompt). A nudge is returned while `now < latest`; the daemon records one it
+    never sent as expired.
     """
     context = Context(
-        settings=settings,
+        planning=planning,
         zone=zone,
         now=now,
         entries=tuple(sorted((e for e in entries if not e.superseded), key=lambda e: e.at)),
         plans=tuple(plans),
-        people=tuple(p for p in settings.people if p.tracked),
-        rules=rules_from(settings),
         waits=waits(entries),
         horizon=horizon,
     )
     found: dict[str, Nudge] = {}
     for rule in _RULES:
         for nudge in rule(context):
-            moved = out_of_quiet_hours(nudge, settings.notifications.quiet_hours, zone)
+            moved = out_of_quiet_hours(nudge, planning.quiet_hours, zone)
             if (
                 moved is not None
                 and moved.id not in handled

@@ -37,7 +37,7 @@ def balance_alerts(c: Context) -> Iterator[Nudge]:
     active. It is due at the later of the week's start and my latest initiation, so it keeps its
     time across restarts, and lasts until the week ends.
     """
-    section = c.settings.balance
+    section = c.planning.balance
     if not section.alerts:
         return
     thresholds = Thresholds(section.leaning, section.one_sided, section.min_count)
@@ -82,7 +82,7 @@ def balance_alerts(c: Context) -> Iterator[Nudge]:
 def wait_nudges(c: Context) -> Iterator[Nudge]:
     """During a wait: a nudge each time they initiate (seen when it was logged); at its end
     (its `until`, or when it was ended early) a report of whether they stepped up."""
-    kinds = c.settings.balance.kinds
+    kinds = c.planning.balance.kinds
     for wait in c.waits:
         theirs = [
             e

@@ -11,25 +11,22 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from nudger.config.settings import Settings
-from nudger.config.settings_core import Person
-from nudger.core.detect import Rules, involved
+from nudger.core.detect import involved
 from nudger.core.events import EventInstance, Participation, Status
 from nudger.core.model import Entry, Who
+from nudger.core.nudges.planning import Person, Planning
 from nudger.core.nudges.waits import WaitSpan
 
 
 @dataclass(frozen=True)
 class Context:
-    """One planning call: the settings, the clock and zone, and the log and plans it sees."""
+    """One planning call: the user's choices, the clock and zone, and the log and plans it sees."""
 
-    settings: Settings
+    planning: Planning
     zone: tzinfo
     now: datetime
     entries: tuple[Entry, ...]  # current (not superseded), oldest first
     plans: tuple[EventInstance, ...]
-    people: tuple[Person, ...]  # tracked only
-    rules: Rules
     waits: tuple[WaitSpan, ...]
     horizon: timedelta
 
@@ -45,6 +42,11 @@ class Context:
     def held(self, person: str, moment: datetime) -> bool:
         return any(w.person == person and w.covers(moment) for w in self.waits)
 
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """The tracked people."""
+        return self.planning.people
+
 
 def of_kinds(c: Context, kinds: Collection[str]) -> list[Person]:
     """The tracked people of the given kinds (partner, dating, friend, family)."""
@@ -58,7 +60,7 @@ def tracked(c: Context, name: str) -> Person | None:
 
 def plans_with(c: Context, person: Person) -> list[EventInstance]:
     """The calendar instances that involve `person`, by detection's rules."""
-    return [p for p in c.plans if any(t.name == person.name for t in involved(p, c.rules))]
+    return [p for p in c.plans if any(t.name == person.name for t in involved(p, c.planning.rules))]
 
 
 def going_ahead(instance: EventInstance, c: Context, person: Person) -> bool:
@@ -67,7 +69,7 @@ def going_ahead(instance: EventInstance, c: Context, person: Person) -> bool:
         return False
     return not any(
         a.participation is Participation.DECLINED
-        and (a.is_self or a.email in person.emails or a.email in c.settings.me.emails)
+        and (a.is_self or a.email in person.emails or a.email in c.planning.rules.me)
         for a in instance.attendees
     )
 

@@ -11,7 +11,6 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
-from nudger.config.settings_core import WEEKDAYS
 from nudger.core.events import Status
 from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.context import Context, of_kinds
@@ -43,19 +42,18 @@ def checkins(c: Context) -> Iterator[Nudge]:
     starter) mine. While a wait holds nudges, a check-in I would have to start is held; one
     where it is their turn still comes, since it leaves the ball in their court.
     """
-    section = c.settings.checkin
+    section = c.planning.checkin
     if not section.enabled:
         return
-    days = {WEEKDAYS.index(d) for d in section.days}
     for person in of_kinds(c, section.kinds):
         logged_checkins = [e for e in c.of(person.name) if e.kind == Kind.CHECKIN]
         logged = {e.at.astimezone(c.zone).date() for e in logged_checkins}
         last_by_me = checkin_turn(logged_checkins) is Who.THEM
         for day in c.local_days(1):
-            if day.weekday() not in days or day in logged:
+            if day.weekday() not in section.days or day in logged:
                 continue
             due = at(day, section.time, c.zone)
-            if not last_by_me and c.settings.wait.hold_nudges and c.held(person.name, due):
+            if not last_by_me and c.planning.wait.hold_nudges and c.held(person.name, due):
                 continue
             turn = (
                 f"It's {person.name}'s turn to start; you started the last one."
@@ -82,12 +80,12 @@ def gratitude(c: Context) -> Iterator[Nudge]:
     the first candidate outside quiet hours and outside every plan wins. A restart redraws the
     same times, and a new plan only moves the moments it collides with.
     """
-    section = c.settings.gratitude
+    section = c.planning.gratitude
     if not section.enabled or section.per_week == 0:
         return
     weeks = sorted({day.isocalendar()[:2] for day in c.local_days(1)})
     busy = [(p.start, p.end) for p in c.plans if p.status is not Status.CANCELLED]
-    quiet = c.settings.notifications.quiet_hours
+    quiet = c.planning.quiet_hours
     for person in of_kinds(c, section.kinds):
         for year, week in weeks:
             monday = date.fromisocalendar(year, week, 1)
@@ -121,15 +119,14 @@ def conversations(c: Context) -> Iterator[Nudge]:
     """The monthly conversation on the configured weekday of the month; it still comes up to a
     week late, since a missed month is worth catching up on. Held during a wait (I would be
     the one asking for it)."""
-    section = c.settings.conversation
+    section = c.planning.conversation
     if not section.enabled:
         return
     months = sorted({(d.year, d.month) for d in c.local_days(8)})
-    weekday = WEEKDAYS.index(section.weekday)
     for person in of_kinds(c, section.kinds):
         for year, month in months:
-            due = at(nth_weekday(year, month, weekday, section.week), section.time, c.zone)
-            if c.settings.wait.hold_nudges and c.held(person.name, due):
+            due = at(nth_weekday(year, month, section.weekday, section.week), section.time, c.zone)
+            if c.planning.wait.hold_nudges and c.held(person.name, due):
                 continue
             yield make_nudge(
                 NudgeKind.CONVERSATION,

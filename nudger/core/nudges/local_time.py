@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from nudger.config.settings import QuietHours
 from nudger.core.nudges.nudge import Nudge
+from nudger.core.nudges.planning import QuietHours
 
 
 def at(day: date, clock: time, zone: tzinfo) -> datetime:

@@ -32,7 +32,7 @@ _ASK_WHO_MAX_AGE = timedelta(days=14)  # only ask about plans that start at most
 def after_date(c: Context) -> Iterator[Nudge]:
     """The morning after a date (a plan with them that ended the day before, not cancelled or
     declined), at `after_date_time`, until that day ends. One a day however many dates."""
-    section = c.settings.gratitude
+    section = c.planning.gratitude
     if not (section.enabled and section.after_date):
         return
     for person in of_kinds(c, section.kinds):
@@ -60,13 +60,13 @@ def before_dates(c: Context) -> Iterator[Nudge]:
     dropped once the plan has begun. The body says who suggested it and the current run of
     plan initiations (the same side starting the latest plans of known side)."""
     for instance in c.plans:
-        for found in involved(instance, c.rules):
+        for found in involved(instance, c.planning.rules):
             person = next(p for p in c.people if p.name == found.name)
             if not going_ahead(instance, c, person):
                 continue
             local = instance.start.astimezone(c.zone)
             context = _plan_context(c, person.name, instance.uid)
-            for lead in c.settings.dates.lead_times:
+            for lead in c.planning.dates.lead_times:
                 yield make_nudge(
                     NudgeKind.BEFORE_DATE,
                     person.name,
@@ -85,7 +85,7 @@ def missed_follow_ups(c: Context) -> Iterator[Nudge]:
     Held during a wait, since it invites me to suggest another time; dropped once any plan with
     that person is logged after the miss was decided.
     """
-    if not c.settings.dates.follow_up_missed:
+    if not c.planning.dates.follow_up_missed:
         return
     for missed in c.entries:
         if missed.kind != Kind.MISSED or missed.person is None:
@@ -96,7 +96,7 @@ def missed_follow_ups(c: Context) -> Iterator[Nudge]:
         history = c.of(person.name)
         if any(e.kind == Kind.PLAN and e.at > missed.at for e in history):
             continue
-        if c.settings.wait.hold_nudges and c.held(person.name, missed.at):
+        if c.planning.wait.hold_nudges and c.held(person.name, missed.at):
             continue
         summary = str(missed.details.get("summary", "your plan"))
         when = weekday_name(missed.details.get("start"), c.zone)
@@ -118,7 +118,7 @@ def who_suggested(c: Context) -> Iterator[Nudge]:
     Asked from when the plan reached the log, for a week, and only for plans that start at
     most two weeks before that, so importing a year of history does not ask about all of it.
     """
-    if not c.settings.dates.ask_who_initiated:
+    if not c.planning.dates.ask_who_initiated:
         return
     for entry in c.entries:
         if (

@@ -1,0 +1,114 @@
+"""The settings as the pure core reads them: detection's `Rules` and the planner's `Planning`.
+
+The core never imports the pydantic schema; it receives these frozen values instead, built here
+and only here, field by field under the settings' own names. A new setting a core rule needs is
+one field in its value and one line below. Weekday names become numbers (Monday 0) on the way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nudger.config.settings_core import WEEKDAYS
+from nudger.core.detect import Rules, Tracked
+from nudger.core.nudges import planning
+
+if TYPE_CHECKING:
+    from nudger.config.settings import (
+        CheckIn,
+        Conversation,
+        Dates,
+        Gratitude,
+        QuietHours,
+        Settings,
+    )
+    from nudger.config.settings_core import Balance
+
+
+def rules_from(settings: Settings) -> Rules:
+    """Detection's view of the settings: my addresses, the tracked people, the markers."""
+    return Rules(
+        me=frozenset(settings.me.emails),
+        people=tuple(
+            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
+            for person in settings.people
+            if person.tracked
+        ),
+        me_markers=tuple(settings.plans.me_markers),
+        them_markers=tuple(settings.plans.them_markers),
+        missed_after=settings.plans.missed_after,
+    )
+
+
+def planning_from(settings: Settings) -> planning.Planning:
+    """The planner's view of the settings: every section a nudge rule reads."""
+    return planning.Planning(
+        rules=rules_from(settings),
+        people=tuple(
+            planning.Person(person.name, person.kind, frozenset(person.emails))
+            for person in settings.people
+            if person.tracked
+        ),
+        checkin=_checkin(settings.checkin),
+        gratitude=_gratitude(settings.gratitude),
+        conversation=_conversation(settings.conversation),
+        dates=_dates(settings.dates),
+        balance=_balance(settings.balance),
+        wait=planning.Wait(hold_nudges=settings.wait.hold_nudges),
+        quiet_hours=_quiet_hours(settings.notifications.quiet_hours),
+    )
+
+
+def _checkin(section: CheckIn) -> planning.CheckIn:
+    return planning.CheckIn(
+        enabled=section.enabled,
+        time=section.time,
+        days=frozenset(WEEKDAYS.index(day) for day in section.days),
+        kinds=frozenset(section.kinds),
+    )
+
+
+def _gratitude(section: Gratitude) -> planning.Gratitude:
+    return planning.Gratitude(
+        enabled=section.enabled,
+        per_week=section.per_week,
+        earliest=section.earliest,
+        latest=section.latest,
+        after_date=section.after_date,
+        after_date_time=section.after_date_time,
+        kinds=frozenset(section.kinds),
+    )
+
+
+def _conversation(section: Conversation) -> planning.Conversation:
+    return planning.Conversation(
+        enabled=section.enabled,
+        weekday=WEEKDAYS.index(section.weekday),
+        week=section.week,
+        time=section.time,
+        kinds=frozenset(section.kinds),
+    )
+
+
+def _dates(section: Dates) -> planning.Dates:
+    return planning.Dates(
+        lead_times=tuple(section.lead_times),
+        follow_up_missed=section.follow_up_missed,
+        ask_who_initiated=section.ask_who_initiated,
+    )
+
+
+def _balance(section: Balance) -> planning.Balance:
+    return planning.Balance(
+        alerts=section.alerts,
+        window=section.window,
+        leaning=section.leaning,
+        one_sided=section.one_sided,
+        min_count=section.min_count,
+        streak=section.streak,
+        kinds=frozenset(section.kinds),
+    )
+
+
+def _quiet_hours(section: QuietHours) -> planning.QuietHours:
+    return planning.QuietHours(enabled=section.enabled, start=section.start, end=section.end)
