@@ -177,6 +177,32 @@ def test_who_suggested_answers_correct_the_plan_that_stands(store: Store) -> Non
     assert [(e.who, e.details["was"]) for e in standing] == [(Who.ME, "them")]
 
 
+def test_a_who_suggested_nudge_held_by_quiet_hours_still_corrects_its_plan(store: Store) -> None:
+    """Moving a nudge out of quiet hours kept its id but lost what it is about, so the answer
+    found no plan to correct."""
+    config = settings(
+        dates={"lead_times": [], "ask_who_initiated": True},
+        notifications={"quiet_hours": {"enabled": True, "start": "12:00", "end": "16:00"}},
+    )
+    plan = NewEntry(
+        NOW - timedelta(hours=1),
+        Kind.PLAN,
+        Who.UNKNOWN,
+        "calendar:home",
+        "plan:home:d1",
+        "Alex",
+        {"uid": "d1", "summary": "Dinner", "start": (NOW + timedelta(days=2)).isoformat()},
+    )
+    store.append(plan, now=NOW)
+    [ask] = [d for d in pending(store, config) if d.nudge.kind is NudgeKind.WHO_SUGGESTED]
+    assert ask.nudge.due == NOW + timedelta(hours=2)  # 16:00 in Berlin, the end of quiet hours
+
+    agenda.record_answer(store, ask, "them", config, now=NOW)
+
+    standing = [e for e in queries.entries(store.db, kinds=[Kind.PLAN]) if not e.superseded]
+    assert [e.who for e in standing] == [Who.THEM]
+
+
 def test_wait_answer_starts_a_wait_of_the_configured_length(store: Store) -> None:
     config = settings(balance={"alerts": True, "streak": 3}, wait={"days": 10})
     for day in range(3):

@@ -9,6 +9,7 @@ moved time passes its `latest` is dropped. Pure: the zone and every instant are 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from nudger.core.nudges.nudge import Nudge
@@ -32,16 +33,7 @@ def out_of_quiet_hours(nudge: Nudge, quiet: QuietHours, zone: tzinfo) -> Nudge |
     moved = at(day, quiet.end, zone)
     if moved >= nudge.latest:
         return None
-    return Nudge(
-        nudge.id,
-        nudge.kind,
-        nudge.person,
-        moved,
-        nudge.latest,
-        nudge.title,
-        nudge.body,
-        nudge.actions,
-    )
+    return replace(nudge, due=moved)  # only the time moves: the id and what it is about stay
 
 
 def in_quiet_hours(moment: datetime, quiet: QuietHours, zone: tzinfo) -> bool:
