@@ -53,7 +53,7 @@ from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind
 from nudger.daemon import heartbeat, systemd, wake
 from nudger.errors import ConfigError, NudgerError
-from nudger.log import queries
+from nudger.log import queries, sync_state
 from nudger.log.store import Store
 from nudger.ports import Message, Notifier, NotifierUnavailable
 from nudger.views import agenda
@@ -322,10 +322,7 @@ class Daemon:
             code,
             peak,
         )
-        row = self.store.db.execute(
-            "SELECT failures FROM source_state WHERE source = ?", (name,)
-        ).fetchone()
-        recorded = int(row[0]) if row else 0
+        recorded = sync_state.failures(self.store.db, name)
         if code in (0, 1):
             self._crashes.pop(name, None)
             return recorded

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 from nudger.core.model import Entry
 from nudger.errors import UsageError
+from nudger.log import sync_state
 from nudger.log.queries import entry_from_row
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def forget(store: Store, subject: Tracked, others: Sequence[Tracked]) -> Footpri
         ).rowcount
         if row is not None:
             db.execute("DELETE FROM person WHERE id = ?", (row[0],))
-        db.executemany("DELETE FROM resource_state WHERE source = ? AND resource = ?", only)
+        sync_state.drop_resources(db, only)
     _checkpoint(db)
     return Footprint(deleted, len(only), shared)
 
@@ -197,22 +198,18 @@ def _stored_plans(
     """The stored calendar resources (source, resource) that name only `subject`, and how
     many name them and someone in `others` as well."""
     from nudger.core.detect import Rules, involved
-    from nudger.core.events import EventInstance
 
     theirs = Rules(me=frozenset(), people=(subject,))
     rest = Rules(me=frozenset(), people=tuple(others))
     only: list[tuple[str, str]] = []
     shared = 0
-    for source, resource, stored in db.execute(
-        "SELECT source, resource, instances FROM resource_state"
-    ):
-        instances = [EventInstance.from_json(item) for item in json.loads(stored)]
-        if not any(involved(instance, theirs) for instance in instances):
+    for stored in sync_state.stored_resources(db):
+        if not any(involved(instance, theirs) for instance in stored.instances):
             continue
-        if any(involved(instance, rest) for instance in instances):
+        if any(involved(instance, rest) for instance in stored.instances):
             shared += 1
         else:
-            only.append((source, resource))
+            only.append((stored.source, stored.resource))
     return only, shared
 
 

@@ -23,7 +23,7 @@ from nudger.core.model import Entry, Kind
 from nudger.core.when import local_midnight
 from nudger.errors import NudgerError
 from nudger.log import queries, sync_state
-from nudger.log.store import Store, to_timestamp
+from nudger.log.store import Store
 from nudger.ports import CalendarSource, Changes, SourceError, Window
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,8 @@ def sync_source(
     now: datetime,
 ) -> Outcome:
     fingerprint = _fingerprint(rules)
-    row = store.db.execute(
-        "SELECT cursor, fingerprint FROM source_state WHERE source = ?", (name,)
-    ).fetchone()
-    cursor = row[0] if row and row[1] == fingerprint else None
+    known = sync_state.position(store.db, name)
+    cursor = known.cursor if known and known.fingerprint == fingerprint else None
     try:  # the source may skip what mentions nobody tracked: detection would ignore it anyway
         changes = source.sync(cursor, replace(window, mentions=mentions(rules)))
     except SourceError as error:
@@ -122,17 +120,8 @@ def sync_source(
         message = f"{added} new facts" + (
             f", {len(changes.problems)} items skipped" if changes.problems else ""
         )
-        store.db.execute(
-            """
-            INSERT INTO source_state (source, cursor, fingerprint, last_attempt, last_success,
-                                      outcome, message, failures)
-            VALUES (?, ?, ?, ?, ?, 'ok', ?, 0)
-            ON CONFLICT (source) DO UPDATE SET
-                cursor = excluded.cursor, fingerprint = excluded.fingerprint,
-                last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                outcome = 'ok', message = excluded.message, failures = 0
-            """,
-            (name, changes.cursor, fingerprint, to_timestamp(now), to_timestamp(now), message),
+        sync_state.record_success(
+            store.db, name, cursor=changes.cursor, fingerprint=fingerprint, at=now, message=message
         )
     return Outcome(name, True, message, added, changes.problems)
 
@@ -151,16 +140,12 @@ def _apply(
             known.get(resource.id, ()), relevant, rules, now=now, window_start=window.start
         )
         if relevant:
-            store.db.execute(
-                "INSERT INTO resource_state (source, resource, instances) VALUES (?, ?, ?)"
-                " ON CONFLICT (source, resource) DO UPDATE SET instances = excluded.instances",
-                (name, resource.id, json.dumps([i.to_json() for i in relevant])),
-            )
+            sync_state.keep_resource(store.db, name, resource.id, relevant)
         else:
-            _forget(store, name, resource.id)
+            sync_state.drop_resources(store.db, [(name, resource.id)])
     for resource_id in gone & set(known):
         facts += resource_facts(known[resource_id], (), rules, now=now, window_start=window.start)
-        _forget(store, name, resource_id)
+        sync_state.drop_resources(store.db, [(name, resource_id)])
     return sum(store.insert(fact, now) is not None for fact in facts)
 
 
@@ -178,28 +163,14 @@ def _open_loose_plans(store: Store) -> list[Entry]:
     return open_ones + queries.entries(store.db, kinds=[Kind.PLAN], since=since)
 
 
-def _forget(store: Store, name: str, resource: str) -> None:
-    store.db.execute(
-        "DELETE FROM resource_state WHERE source = ? AND resource = ?", (name, resource)
-    )
-
-
 def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outcome:
     log.warning("%s: sync failed: %s", name, error.message)
     with store.transaction():
-        store.db.execute(
-            """
-            INSERT INTO source_state (source, last_attempt, outcome, message, failures)
-            VALUES (?, ?, 'failed', ?, 1)
-            ON CONFLICT (source) DO UPDATE SET
-                last_attempt = excluded.last_attempt, outcome = 'failed',
-                message = excluded.message, failures = failures + 1
-            """,
-            (
-                name,
-                to_timestamp(now),
-                error.message + (f" ({error.remedy})" if error.remedy else ""),
-            ),
+        sync_state.record_failure(
+            store.db,
+            name,
+            at=now,
+            message=error.message + (f" ({error.remedy})" if error.remedy else ""),
         )
     return Outcome(name, False, error.message, retry=error.retry)
 

@@ -7,7 +7,7 @@ CPython keeps what it once took; the CalDAV and Google libraries alone weigh ten
 In a child, all of it is returned to the system when the sync ends, so the long-running daemon
 stays small and never imports a calendar library at all. A hung or crashing adapter cannot take
 the daemon with it either: the daemon kills a sync that overruns, and the sync's transaction makes
-that safe. The outcome goes where every sync's goes, the log's `source_state`; the exit code says
+that safe. The outcome goes where every sync's goes, the log's sync state; the exit code says
 0 synced, 1 failed (recorded), 2 the config is not valid.
 """
 
