@@ -152,8 +152,8 @@ def measure(
         wait_for_syncs(daemon, log, sources, data_dir)
         print(f"{name}: every source synced after {time.monotonic() - started:.1f} s")
         for line in log.read_text(encoding="utf-8").splitlines():
-            if any(line.startswith(f"INFO nudger.daemon.loop: {s}: ") for s in sources):
-                print(f"  {line.removeprefix('INFO nudger.daemon.loop: ')}")
+            if any(line.startswith(f"INFO nudger.daemon.sync_jobs: {s}: ") for s in sources):
+                print(f"  {line.removeprefix('INFO nudger.daemon.sync_jobs: ')}")
         minutes = max(1, round(idle / 60))
         next_tick(listener)  # count whole tick periods: from just after one tick to another
         before, started = switches(daemon.pid), time.monotonic()
@@ -185,7 +185,7 @@ def wait_for_syncs(
         if daemon.poll() is not None:
             raise RuntimeError(f"the daemon stopped: {log.read_text(encoding='utf-8')}")
         text = log.read_text(encoding="utf-8")
-        synced = [s for s in sources if f"INFO nudger.daemon.loop: {s}: " in text]
+        synced = [s for s in sources if f"INFO nudger.daemon.sync_jobs: {s}: " in text]
         if wake.running(data) and len(synced) == len(sources):
             return
         if time.monotonic() > deadline:

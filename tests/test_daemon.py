@@ -19,7 +19,9 @@ from nudger.cli import main
 from nudger.core import deliveries
 from nudger.core.model import Kind
 from nudger.daemon import heartbeat
-from nudger.daemon.loop import Daemon, _Pulse, retry_delay
+from nudger.daemon.clock_watch import Pulse
+from nudger.daemon.loop import Daemon
+from nudger.daemon.sync_jobs import retry_delay
 from nudger.log import queries, sync_state
 from nudger.log.store import Store
 from tests.daemon_harness import cli, config_text, eventually, local, run_daemon
@@ -151,10 +153,10 @@ def test_backoff_doubles_from_30_seconds_up_to_the_limit() -> None:
 
 
 def test_a_suspend_or_a_clock_jump_is_noticed() -> None:
-    start = _Pulse(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), monotonic=100.0, boot=100.0)
-    steady = _Pulse(start.wall + timedelta(seconds=60), monotonic=160.0, boot=160.0)
-    slept = _Pulse(start.wall + timedelta(hours=1), monotonic=160.0, boot=3700.0)
-    jumped = _Pulse(start.wall + timedelta(minutes=31), monotonic=160.0, boot=160.0)
+    start = Pulse(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), monotonic=100.0, boot=100.0)
+    steady = Pulse(start.wall + timedelta(seconds=60), monotonic=160.0, boot=160.0)
+    slept = Pulse(start.wall + timedelta(hours=1), monotonic=160.0, boot=3700.0)
+    jumped = Pulse(start.wall + timedelta(minutes=31), monotonic=160.0, boot=160.0)
     assert steady.gap_since(start) == 0
     assert slept.gap_since(start) == 3540
     assert jumped.gap_since(start) == 1800
@@ -226,7 +228,7 @@ def test_a_checkin_on_a_dst_change_day_is_scheduled_and_sent_exactly_once(
                 for job in daemon.scheduler.get_jobs():  # the real clock is months earlier
                     if job.id.startswith("nudge:") and job.next_run_time <= fake.now:
                         daemon.scheduler.remove_job(job.id)
-                        await daemon._deliver(job.id.removeprefix("nudge:"))
+                        await daemon.nudges.deliver(job.id.removeprefix("nudge:"))
         finally:
             daemon.stop()
             await asyncio.wait_for(running, 10)

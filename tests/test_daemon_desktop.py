@@ -75,7 +75,9 @@ def test_a_plan_gives_one_notification_on_time_and_its_button_writes_the_log(
 
 def _reminder(daemon: Daemon) -> datetime | None:
     found = [
-        d.nudge.due for d in daemon.scheduled.values() if d.nudge.kind is NudgeKind.BEFORE_DATE
+        d.nudge.due
+        for d in daemon.nudges.scheduled.values()
+        if d.nudge.kind is NudgeKind.BEFORE_DATE
     ]
     return found[0] if found else None
 
@@ -94,16 +96,16 @@ def test_without_a_notification_server_nudges_go_to_the_console_until_one_appear
 ) -> None:
     """A desktop session that comes up after the daemon: it falls back to the console, says so
     once, keeps running, and uses the desktop as soon as a probe finds the server."""
-    caplog.set_level(logging.INFO, logger="nudger.daemon.loop")
+    caplog.set_level(logging.INFO, logger="nudger.daemon")
     now = local(clock.now())
     write_config(config_text(f"{now - timedelta(minutes=1):%H:%M}", backend="desktop"))
     via: list[str | None] = []
 
     async def scenario(daemon: Daemon) -> None:
         await eventually(lambda: _kinds(log_path) >= {Kind.NUDGE_SHOWN}, within=5)
-        via.append(daemon.notifier_problem)
+        via.append(daemon.notifiers.problem)
         with serve_notifications(session_bus.address) as server:
-            await eventually(lambda: daemon.notifier_problem is None, within=5)
+            await eventually(lambda: daemon.notifiers.problem is None, within=5)
             # Snoozed from the console's hint, it comes back two seconds later on the desktop.
             assert await cli("snooze", f"checkin:Alex:{now.date()}", "2s") == 0
             await eventually(lambda: bool(server.received), within=5)

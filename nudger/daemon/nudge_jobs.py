@@ -1,0 +1,145 @@
+"""The daemon's nudge jobs: one per pending delivery, at its due time, each shown exactly once.
+
+The set of jobs is a projection: `replan` makes it match `nudger.views.agenda.pending` for the
+settings and the log as they are now, so it can run as often as anything changes.
+
+Exactly once: a delivery's `nudge.sent` entry is committed before the notification goes out, and
+its key is the delivery's key, so no restart, crash or replay can show it again; `nudge.shown`
+follows, so a crash in the instant between the two leaves the delivery flagged as in doubt
+(warned about at the next start) rather than shown twice. A delivery found overdue past its
+lateness is recorded as expired rather than shown late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from nudger.config.settings import Settings
+from nudger.core import deliveries
+from nudger.core.deliveries import Delivery
+from nudger.core.model import Kind
+from nudger.daemon import heartbeat, jobs
+from nudger.daemon.notifiers import Notifiers
+from nudger.errors import NudgerError
+from nudger.log import queries
+from nudger.log.store import Store
+from nudger.ports import Message
+from nudger.views import agenda
+
+log = logging.getLogger(__name__)
+
+
+class NudgeJobs:
+    """The scheduled deliveries by key, and the jobs that show them."""
+
+    def __init__(
+        self,
+        scheduler: AsyncIOScheduler,
+        store: Store,
+        notifiers: Notifiers,
+        settings: Settings,
+        zone: tzinfo,
+        *,
+        clock: Callable[[], datetime],
+        horizon: timedelta,
+    ) -> None:
+        self.scheduler = scheduler
+        self.store = store
+        self.notifiers = notifiers
+        self.settings = settings  # those of the last replan, for the answers
+        self.zone = zone
+        self.clock = clock
+        self.horizon = horizon
+        self.scheduled: dict[str, Delivery] = {}
+
+    def replan(self, settings: Settings, zone: tzinfo) -> None:
+        """Make the nudge jobs match the pending deliveries: add new ones, move changed ones,
+        drop those the log has settled since. The settings are kept for the answers."""
+        self.settings, self.zone = settings, zone
+        now = self.clock()
+        wanted = {
+            d.key: d
+            for d in agenda.pending(
+                self.store.db, settings, now=now, zone=zone, horizon=self.horizon
+            )
+        }
+        for key in set(self.scheduled) - set(wanted):
+            jobs.remove(self.scheduler, f"nudge:{key}")
+        for key, delivery in wanted.items():
+            if self.scheduled.get(key) != delivery:
+                when = max(delivery.nudge.due, now)
+                jobs.run_once_at(self.scheduler, f"nudge:{key}", when, self.deliver, key)
+        self.scheduled = wanted
+
+    async def deliver(self, key: str) -> None:
+        """The job body: expire, skip (nothing can show it) or show the delivery, once."""
+        delivery = self.scheduled.get(key)
+        if delivery is None:
+            return
+        now = self.clock()
+        if now >= delivery.nudge.latest:
+            self.store.append(deliveries.expired(delivery, now), now=now)
+            log.info("expired without being shown: %s", delivery.nudge.id)
+            return
+        via = self.notifiers.showing()
+        if via is None:
+            # Nothing can show it now: forgetting it here lets the next replan (a minute at
+            # most) schedule it again, until a notifier is back or it expires.
+            self.scheduled.pop(key, None)
+            return
+        if (
+            self.store.append_before_acting(deliveries.sent(delivery, now, via.name), now=now)
+            is None
+        ):
+            return  # already shown: the log says so
+        nudge = delivery.nudge
+        message = Message(nudge.id, nudge.title, nudge.body, nudge.actions)
+
+        async def on_action(_nudge_id: str, action: str) -> None:
+            await self.answer(delivery, action)
+
+        shown_by = await self.notifiers.show(via, message, on_action)
+        if shown_by is not None:
+            now = self.clock()
+            self.store.append(deliveries.shown(delivery, now, shown_by.name), now=now)
+            log.info("shown via %s: %s", shown_by.name, nudge.id)
+
+    async def answer(self, delivery: Delivery, action: str) -> None:
+        """A button was pressed: log the answer, then replan (a snooze adds a delivery)."""
+        now = self.clock()
+        try:
+            added = agenda.record_answer(self.store, delivery, action, self.settings, now=now)
+        except NudgerError as error:
+            log.warning("answer %s to %s ignored: %s", action, delivery.nudge.id, error.message)
+            return
+        log.info("answered %s to %s (%d entries)", action, delivery.nudge.id, added)
+        self.replan(self.settings, self.zone)
+
+    def expire_missed_while_away(self, data_dir: Path, settings: Settings, zone: tzinfo) -> None:
+        """Record as expired what came due and ran out of time while no daemon ran (or the
+        machine slept), from the last heartbeat on; what is still in time is delivered next."""
+        since = heartbeat.last_alive(data_dir)
+        now = self.clock()
+        if since is None or since >= now:
+            return
+        missed = agenda.pending(self.store.db, settings, now=since, zone=zone, horizon=now - since)
+        gone = [d for d in missed if d.nudge.latest <= now and d.nudge.due <= now]
+        added = self.store.append_many((deliveries.expired(d, now) for d in gone), now=now)
+        if added:
+            log.info("%d nudges expired while nudger was not running", added)
+        records = queries.entries(
+            self.store.db, kinds=[Kind.NUDGE_SENT, Kind.NUDGE_SHOWN], since=since
+        )
+        for key in deliveries.in_doubt(records):
+            log.warning("nudger stopped while showing %s: it may not have been shown", key)
+
+    def next_due(self) -> datetime | None:
+        """When the next scheduled nudge is due, or None when none is ahead."""
+        now = self.clock()
+        upcoming = [d.nudge.due for d in self.scheduled.values() if d.nudge.due > now]
+        return min(upcoming, default=None)
