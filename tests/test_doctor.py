@@ -23,8 +23,11 @@ import pytest
 from nudger.core.model import NewEntry, Who
 from nudger.daemon import wake
 from nudger.log.store import Store
-from nudger.ops import doctor
-from nudger.ops.doctor import LogFacts, ServiceFacts, Status
+from nudger.ops import config_checks, log_checks, service_checks
+from nudger.ops.check import Status
+from nudger.ops.log_checks import LogFacts
+from nudger.ops.notifier_checks import ProbeOutcome, notifier_verdict
+from nudger.ops.service_checks import ServiceFacts
 from nudger.private_file import write_private
 from tests.conftest import RunCli
 from tests.dbus_session import SessionBus
@@ -412,11 +415,11 @@ def test_doctor_writes_nothing(cli: RunCli, home: Path, configure: Callable[...,
 
 
 def test_the_time_zone() -> None:
-    assert doctor.timezone_verdict("Europe/Berlin", None, None).status is Status.OK
-    assert doctor.timezone_verdict("system", "Europe/Paris", None).detail.startswith(
+    assert config_checks.timezone_verdict("Europe/Berlin", None, None).status is Status.OK
+    assert config_checks.timezone_verdict("system", "Europe/Paris", None).detail.startswith(
         "Europe/Paris (the system's"
     )
-    lost = doctor.timezone_verdict("system", None, "the system names no time zone")
+    lost = config_checks.timezone_verdict("system", None, "the system names no time zone")
     assert lost.status is Status.FAILED
     assert "falls back to UTC" in lost.detail
     assert "nudger config set me.timezone" in (lost.fix or "")
@@ -426,33 +429,33 @@ def test_the_system_zone_as_tzlocal_finds_it(monkeypatch: pytest.MonkeyPatch) ->
     import tzlocal
 
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: None)
-    check = doctor.timezone_check("system")
+    check = config_checks.timezone_check("system")
     assert check.status is Status.FAILED
     assert "names no time zone" in check.detail
 
 
 def test_the_log_decisions(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite3"
-    newer = doctor.log_verdict(path, LogFacts(exists=True, version=99))
+    newer = log_checks.log_verdict(path, LogFacts(exists=True, version=99))
     assert newer.status is Status.FAILED and newer.fix == "upgrade nudger"
-    older = doctor.log_verdict(path, LogFacts(exists=True, version=1))
+    older = log_checks.log_verdict(path, LogFacts(exists=True, version=1))
     assert older.status is Status.OK and "upgrades it" in older.detail
-    damaged = doctor.log_verdict(path, LogFacts(exists=True, version=2, problems=("a", "b")))
+    damaged = log_checks.log_verdict(path, LogFacts(exists=True, version=2, problems=("a", "b")))
     assert damaged.status is Status.FAILED and "damaged: a; b" in damaged.detail
-    assert doctor.log_verdict(path, LogFacts(exists=False)).status is Status.OK
+    assert log_checks.log_verdict(path, LogFacts(exists=False)).status is Status.OK
 
 
 def test_the_data_folder_decisions(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    locked = doctor.data_folder_verdict(
+    locked = config_checks.data_folder_verdict(
         folder, exists=True, is_folder=True, writable=False, nearest=folder
     )
     assert locked.status is Status.FAILED and f"chmod u+rwx {folder}" in (locked.fix or "")
-    a_file = doctor.data_folder_verdict(
+    a_file = config_checks.data_folder_verdict(
         folder, exists=True, is_folder=False, writable=True, nearest=folder
     )
     assert a_file.status is Status.FAILED and "is not a folder" in a_file.detail
-    later = doctor.data_folder_verdict(
+    later = config_checks.data_folder_verdict(
         folder, exists=False, is_folder=True, writable=True, nearest=tmp_path
     )
     assert later.status is Status.OK and "created at first use" in later.detail
@@ -461,13 +464,13 @@ def test_the_data_folder_decisions(tmp_path: Path) -> None:
 def test_the_daemon_decisions(tmp_path: Path) -> None:
     unit_path = tmp_path / "nudger.service"
     elsewhere = ServiceFacts(True, unit_path, True, "enabled", "active")
-    other_folder = doctor.daemon_verdict(False, None, elsewhere)
+    other_folder = service_checks.daemon_verdict(False, None, elsewhere)
     assert other_folder.status is Status.FAILED and "NUDGER_DATA_DIR" in (other_folder.fix or "")
-    starting = doctor.daemon_verdict(True, None, elsewhere)
+    starting = service_checks.daemon_verdict(True, None, elsewhere)
     assert starting.status is Status.OK and "starting up" in starting.detail
 
 
 def test_the_notifier_decisions() -> None:
-    assert doctor.notifier_verdict("desktop", "console", doctor.ProbeOutcome()).ok is True
-    missing = doctor.notifier_verdict("telegram", "console", doctor.ProbeOutcome("no adapter"))
+    assert notifier_verdict("desktop", "console", ProbeOutcome()).ok is True
+    missing = notifier_verdict("telegram", "console", ProbeOutcome("no adapter"))
     assert missing.name == "notifications" and missing.ok is False

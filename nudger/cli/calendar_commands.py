@@ -175,7 +175,7 @@ def calendars_test(
     name: Annotated[str | None, typer.Argument(help="One source; default all.")] = None,
 ) -> None:
     """Connect to each calendar source and list what it finds, or say what is wrong."""
-    from nudger.ops.doctor import probe_calendar
+    from nudger.ops.calendar_checks import probe_calendar
 
     run = session(ctx)
     factories = source_factories(run)
