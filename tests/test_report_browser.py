@@ -39,8 +39,8 @@ NETWORK_OFF = (
     "--no-first-run",
     "--disable-extensions",
 )
-ME_FILL = "rgb(0, 114, 178)"  # nudger.cli.report_page.ME
-THEM_FILL = "rgb(213, 94, 0)"  # nudger.cli.report_page.THEM
+ME_FILL = "rgb(0, 114, 178)"  # nudger.cli.report_charts.ME
+THEM_FILL = "rgb(213, 94, 0)"  # nudger.cli.report_charts.THEM
 
 # What every chart of every person looks like once laid out, read in the page.
 MEASURE = """
