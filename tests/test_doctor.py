@@ -22,10 +22,10 @@ import pytest
 
 from nudger.core.model import NewEntry, Who
 from nudger.daemon import wake
+from nudger.log.health import LogFacts
 from nudger.log.store import Store
 from nudger.ops import config_checks, log_checks, service_checks
 from nudger.ops.check import Status
-from nudger.ops.log_checks import LogFacts
 from nudger.ops.notifier_checks import ProbeOutcome, notifier_verdict
 from nudger.ops.service_checks import ServiceFacts
 from nudger.private_file import write_private

@@ -1,49 +1,24 @@
-"""`doctor`'s check of the log: there, readable, intact, and of a schema this nudger knows."""
+"""`doctor`'s check of the log: there, readable, intact, and of a schema this nudger knows.
+
+The facts come from `nudger.log.health` (the log package speaks SQLite); the verdict and its
+fix are decided here.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nudger.ops.check import Check, failed, passed
 
-
-@dataclass(frozen=True, slots=True)
-class LogFacts:
-    exists: bool
-    version: int = 0
-    problems: tuple[str, ...] = ()
-    error: str | None = None
+if TYPE_CHECKING:
+    from nudger.log.health import LogFacts
 
 
 def log_check(path: Path) -> Check:
+    from nudger.log.health import read_log_facts
+
     return log_verdict(path, read_log_facts(path))
-
-
-def read_log_facts(path: Path) -> LogFacts:
-    """The log's schema version and integrity, without migrating it or creating a file.
-
-    Opened as every command opens it (read-write, so that closing the last connection cleans
-    up the -wal and -shm files as usual; a read-only one would leave them behind), but written
-    to by nothing here."""
-    from nudger.log.store import Store
-
-    if not path.exists():
-        return LogFacts(exists=False)
-    try:
-        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
-    except sqlite3.Error as error:
-        return LogFacts(exists=True, error=str(error))
-    store = Store(connection, path)
-    try:
-        version = store.schema_version()
-        problems = tuple(store.integrity_problems())
-    except sqlite3.Error as error:
-        return LogFacts(exists=True, error=str(error))
-    finally:
-        store.close()
-    return LogFacts(exists=True, version=version, problems=problems)
 
 
 def log_verdict(path: Path, facts: LogFacts) -> Check:
