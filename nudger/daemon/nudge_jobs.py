@@ -16,8 +16,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING
 
 from nudger.config.settings import Settings
 from nudger.core import deliveries
@@ -30,6 +29,9 @@ from nudger.log import queries
 from nudger.log.store import Store
 from nudger.ports import Message
 from nudger.views import agenda
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 

@@ -19,14 +19,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING
 
 from nudger.config import paths
 from nudger.config.settings import Calendar, Settings
 from nudger.daemon import jobs
 from nudger.log import sync_state
 from nudger.log.store import Store
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 
