@@ -1,15 +1,22 @@
-"""Finding adapters by name: calendar sources and notifiers, registered as entry points.
+"""Finding adapters by name: calendar sources, notifiers and sign-ins, registered as entry points.
 
 The core never imports `integrations` (or a third party's package) directly: a configured name
-such as `caldav` or `desktop` is looked up in the `nudger.calendars` or `nudger.notifiers`
-group and imported only then, so a command that needs no adapter pays for none.
+such as `caldav` or `desktop` is looked up in the `nudger.calendars`, `nudger.notifiers` or
+`nudger.auth` group and imported only then, so a command that needs no adapter pays for none.
+Each group has one typed loader here (`calendar_factory`, `notifier_factory`, `authorizer`):
+it checks that the entry point gave something callable, so a caller holds a port type
+(`nudger.ports`) and never an `object` to call on trust.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
+from typing import cast
 
 from nudger.errors import ConfigError
+from nudger.ports import Authorizer, CalendarFactory, NotifierFactory
 
 CALENDARS = "nudger.calendars"
 NOTIFIERS = "nudger.notifiers"
@@ -17,12 +24,54 @@ AUTH = "nudger.auth"  # signing in to a calendar service: `nudger auth google`
 
 
 def available(group: str) -> dict[str, EntryPoint]:
-    """The adapters installed for `group`, by name."""
+    """The adapters installed for `group`, by name (read from metadata: nothing is imported)."""
     return {entry.name: entry for entry in entry_points(group=group)}
 
 
 def load(group: str, name: str) -> object:
-    """The adapter registered as `name` in `group`, imported now."""
+    """Whatever is registered as `name` in `group`, imported now; the typed loaders below are
+    what callers use."""
+    entry = _entry(group, name)
+    try:
+        return entry.load()
+    except Exception as error:  # a third party's import failing is its problem, named
+        raise _broken(entry, f"cannot be imported: {type(error).__name__}: {error}") from error
+
+
+def calendar_factory(name: str) -> CalendarFactory:
+    """The factory of calendar type `name` (`create(config, *, timeout, data_dir)`)."""
+    return cast(CalendarFactory, _callable(CALENDARS, name))
+
+
+def notifier_factory(name: str) -> NotifierFactory:
+    """The factory of notifier `name` (`create(app_name)`)."""
+    return cast(NotifierFactory, _callable(NOTIFIERS, name))
+
+
+def authorizer(name: str) -> Authorizer:
+    """The sign-in of calendar service `name`, for `nudger auth NAME`."""
+    return cast(Authorizer, _callable(AUTH, name))
+
+
+def calendar_module(name: str) -> ModuleType:
+    """The module that registers calendar type `name`, imported now: where its adapter
+    declares `config_model`, the schema of its `[[calendars]]` table."""
+    entry = _entry(CALENDARS, name)
+    try:
+        return importlib.import_module(entry.module)
+    except Exception as error:
+        raise _broken(entry, f"cannot be imported: {type(error).__name__}: {error}") from error
+
+
+def _callable(group: str, name: str) -> object:
+    found = load(group, name)
+    if not callable(found):
+        kind = type(found).__name__
+        raise _broken(_entry(group, name), f"is not a function (its value is of type {kind})")
+    return found
+
+
+def _entry(group: str, name: str) -> EntryPoint:
     found = available(group)
     if name not in found:
         installed = ", ".join(sorted(found)) or "none"
@@ -30,4 +79,11 @@ def load(group: str, name: str) -> object:
             f"no {group.rsplit('.', 1)[-1]} adapter named {name!r} is installed",
             hint=f"installed: {installed}",
         )
-    return found[name].load()
+    return found[name]
+
+
+def _broken(entry: EntryPoint, problem: str) -> ConfigError:
+    return ConfigError(
+        f"the {entry.group} entry point {entry.name} = {entry.value} {problem}",
+        hint="reinstall or update the package that provides it",
+    )

@@ -1,6 +1,8 @@
 """The ports: what a calendar source and a notifier promise, and the values that cross them.
 
-Adapters live in `integrations/` and are found by name through entry points (`nudger.adapters`).
+Adapters live in `integrations/` and are found by name through entry points (`nudger.adapters`);
+what an entry point registers is a factory (`CalendarFactory`, `NotifierFactory`) or a sign-in
+(`Authorizer`), and those protocols are the whole promise a third party's package makes.
 A calendar source turns what its system holds into `EventInstance`s and reports what changed
 (`Changes`) or fails loudly (`SourceError`), never silently. A notifier shows plain text and
 reports button presses; escaping for whatever markup a notification server renders is the
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Protocol
 
 from nudger.core.events import EventInstance
@@ -72,7 +75,14 @@ class Notifier(Protocol):
     async def close(self) -> None: ...
 
 
-NotifierFactory = Callable[[str], Notifier]
+class NotifierFactory(Protocol):
+    """What a `nudger.notifiers` entry point registers: `create(app_name)`.
+
+    Creating is cheap and connects to nothing (the daemon creates one at start and on every
+    change of settings); whether anything can be shown is `Notifier.probe`'s question.
+    """
+
+    def __call__(self, app_name: str, /) -> Notifier: ...
 
 
 # --- calendar sources ---------------------------------------------------------------------------
@@ -153,3 +163,49 @@ class CalendarSource(Protocol):
         """What the source finds, one line each (for `nudger calendars test`); raises
         `SourceError` saying exactly what is wrong when it cannot connect."""
         ...
+
+
+class CalendarConfig(Protocol):
+    """What nudger itself reads of a `[[calendars]]` table. The factory receives the whole table
+    as validated by its own type's model (`nudger.config.settings.CalendarBase` or a subclass:
+    the built-in ones, or the `config_model` its module declares)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+
+class CalendarFactory(Protocol):
+    """What a `nudger.calendars` entry point registers: `create(config, *, timeout, data_dir)`.
+
+    It is called with a table of its own type only. `timeout` (seconds) bounds every network
+    call the source makes; `data_dir` is where it may keep what outlives a sync (a grant file).
+    Creating connects to nothing: `sync` and `describe` do, and fail as `CalendarSource` says.
+    A `NudgerError` raised here fails that source (recorded, not retried); any other
+    exception is a bug and fails it too, never the other sources.
+
+    The module holding the factory is imported whenever a table of its type is validated
+    (to find its `config_model`), daemon included: a third party keeps its client library's
+    import inside `create`, as the built-in adapters do.
+    """
+
+    def __call__(
+        self, config: CalendarConfig, /, *, timeout: float, data_dir: Path
+    ) -> CalendarSource: ...
+
+
+class Authorizer(Protocol):
+    """What a `nudger.auth` entry point registers: signing in to a calendar service once, for
+    `nudger auth NAME`, with the configured table of that service's type.
+
+    It returns the file the grant was saved to (0600, where the source's factory finds it
+    under `data_dir`), and raises a `NudgerError` saying what to fix when the sign-in fails.
+    With `open_browser` false it prints the address to open elsewhere; `port` 0 lets it choose
+    the local port for the service's answer. It never prints or logs a token.
+    """
+
+    def __call__(
+        self, config: CalendarConfig, /, *, data_dir: Path, open_browser: bool, port: int
+    ) -> Path: ...

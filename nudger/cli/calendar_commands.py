@@ -233,6 +233,6 @@ def auth_google(
             hint=f"Google calendars: {names}; add one with: nudger calendars add NAME "
             "--type google --client-secrets FILE",
         )
-    authorize = adapters.load(adapters.AUTH, "google")
-    saved = authorize(chosen[0], data_dir=paths.data_dir(), open_browser=browser, port=port)  # type: ignore[operator]
+    authorize = adapters.authorizer("google")
+    saved = authorize(chosen[0], data_dir=paths.data_dir(), open_browser=browser, port=port)
     typer.echo(f"Saved the grant to {saved}, readable only by you. Check: nudger calendars test")

@@ -93,9 +93,7 @@ class Notifiers:
 def _create(name: str) -> Notifier | None:
     """The notifier adapter of that name, or None (logged) when it cannot be loaded."""
     try:
-        create = adapters.load(adapters.NOTIFIERS, name)
-        notifier: Notifier = create(APP_NAME)  # type: ignore[operator]
+        return adapters.notifier_factory(name)(APP_NAME)
     except NudgerError as error:
         log.error("notifier %s: %s", name, error.message)
         return None
-    return notifier

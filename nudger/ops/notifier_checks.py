@@ -53,15 +53,15 @@ def _probe(backend: str) -> ProbeOutcome:
     import asyncio
 
     from nudger import adapters
-    from nudger.ports import Notifier, NotifierUnavailable
+    from nudger.ports import NotifierUnavailable
 
     try:
-        create = adapters.load(adapters.NOTIFIERS, backend)
+        create = adapters.notifier_factory(backend)
     except NudgerError as error:
         return ProbeOutcome(f"{error.message} ({error.hint})" if error.hint else error.message)
 
     async def ask() -> None:
-        notifier: Notifier = create(APP_NAME)  # type: ignore[operator]
+        notifier = create(APP_NAME)
         try:
             await notifier.probe()
         finally:

@@ -57,11 +57,10 @@ def factories(settings: Settings, data_dir: Path) -> list[tuple[str, Callable[[]
     def factory(config: Calendar) -> Callable[[], CalendarSource]:
         def make() -> CalendarSource:
             try:
-                create = adapters.load(adapters.CALENDARS, config.type)
-                source: CalendarSource = create(config, timeout=timeout, data_dir=data_dir)  # type: ignore[operator]
+                create = adapters.calendar_factory(config.type)
+                return create(config, timeout=timeout, data_dir=data_dir)
             except NudgerError as error:
                 raise SourceError(error.message, retry=False, remedy=error.hint) from error
-            return source
 
         return make
 
