@@ -57,7 +57,8 @@ if str(ROOT) not in sys.path:
 
 from integrations.calendars.caldav import create  # noqa: E402
 from nudger.clock import now as clock_now  # noqa: E402
-from nudger.config.settings import CalDAVCalendar, Settings  # noqa: E402
+from nudger.config.calendars import CalDAVCalendar  # noqa: E402
+from nudger.config.settings import Settings  # noqa: E402
 from nudger.config.timezone import user_zone  # noqa: E402
 from nudger.sync.calendars import window_for  # noqa: E402
 from tests.caldav_servers import Server, _stop, start_radicale  # noqa: E402

@@ -167,7 +167,7 @@ class CalendarSource(Protocol):
 
 class CalendarConfig(Protocol):
     """What nudger itself reads of a `[[calendars]]` table. The factory receives the whole table
-    as validated by its own type's model (`nudger.config.settings.CalendarBase` or a subclass:
+    as validated by its own type's model (`nudger.config.calendars.CalendarBase` or a subclass:
     the built-in ones, or the `config_model` its module declares)."""
 
     @property

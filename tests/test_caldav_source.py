@@ -23,7 +23,7 @@ import pytest
 from caldav.davclient import DAVClient
 
 from integrations.calendars.caldav import CalDAVSource, create
-from nudger.config.settings import CalDAVCalendar
+from nudger.config.calendars import CalDAVCalendar
 from nudger.core.events import EventInstance, Participation, Status
 from nudger.ports import Changes, SourceError, Window
 from tests.caldav_servers import PASSWORD, Server, free_port

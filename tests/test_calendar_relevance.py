@@ -30,7 +30,7 @@ from icalendar.parser_tools import to_unicode
 from integrations.calendars import ical
 from integrations.calendars.caldav import CalDAVSource, create
 from integrations.calendars.ics import IcsSource
-from nudger.config.settings import CalDAVCalendar, IcsCalendar
+from nudger.config.calendars import CalDAVCalendar, IcsCalendar
 from nudger.core.detect import Rules, Tracked, involved, mentions
 from nudger.core.events import EventInstance
 from nudger.core.model import Kind, Who

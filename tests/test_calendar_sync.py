@@ -15,7 +15,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from integrations.calendars.ics import IcsSource
 from nudger import clock
-from nudger.config.settings import IcsCalendar
+from nudger.config.calendars import IcsCalendar
 from nudger.core.events import Status
 from nudger.ports import Changes, SourceError, Window
 from tests.conftest import RunCli

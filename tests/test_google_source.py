@@ -22,7 +22,7 @@ import pytest
 
 from integrations.calendars.google import GoogleSource, create
 from integrations.calendars.google_auth import authorize, prompt
-from nudger.config.settings import GoogleCalendar
+from nudger.config.calendars import GoogleCalendar
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.errors import NudgerError
 from nudger.ports import Changes, SourceError, Window

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,14 @@ import pytest
 from pydantic import BaseModel
 
 from nudger.config import file as config_file
-from nudger.config.settings import CalDAVCalendar, GoogleCalendar, IcsCalendar, Settings
+from nudger.config.calendars import (
+    CalDAVCalendar,
+    CalendarBase,
+    GoogleCalendar,
+    IcsCalendar,
+    calendar_types,
+)
+from nudger.config.settings import Settings
 from nudger.config.settings_core import SECTION_NAMES, Person, QuerySettings
 from nudger.errors import ConfigError
 
@@ -239,3 +248,72 @@ def _nested_defaults(model: type[BaseModel]) -> dict[str, Any]:
 def test_defaults_survive_a_round_trip_through_json() -> None:
     dumped = _nested_defaults(Settings)
     assert Settings.model_validate(dumped) == Settings()
+
+
+@pytest.fixture
+def installed_types(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three calendar types a third party installed: `plain` declares no config_model, `odd`
+    declares something that is not a model, `memo` declares its own (see
+    tests/test_third_party_calendar.py for the same through the CLI)."""
+    (tmp_path / "nudger_types.py").write_text("def create(config, *, timeout, data_dir): ...\n")
+    (tmp_path / "nudger_odd.py").write_text("config_model = dict\ndef create(): ...\n")
+    (tmp_path / "nudger_memo.py").write_text(
+        "from typing import Literal\n"
+        "from nudger.config.calendars import CalendarBase\n"
+        "class Memo(CalendarBase):\n"
+        "    type: Literal['memo']\n"
+        "    text: str = 'hello'\n"
+        "config_model = Memo\n"
+        "def create(config, *, timeout, data_dir): ...\n"
+    )
+    info = tmp_path / "nudger_types-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nudger-types\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[nudger.calendars]\nplain = nudger_types:create\nodd = nudger_odd:create\n"
+        "memo = nudger_memo:create\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path / "config.toml"
+
+
+def test_installed_types_are_listed_after_the_built_in_ones(installed_types: Path) -> None:
+    assert calendar_types() == ("ics", "caldav", "google", "memo", "odd", "plain")
+    installed_types.write_text('[[calendars]]\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"type: required; one of ics, caldav, google, memo, "):
+        config_file.load(installed_types)
+
+
+def test_an_installed_type_without_a_model_takes_the_common_keys(installed_types: Path) -> None:
+    installed_types.write_text(
+        '[[calendars]]\nname = "x"\ntype = "plain"\ninterval = "1h"\n', encoding="utf-8"
+    )
+    (calendar,) = config_file.load(installed_types).settings.calendars
+    assert type(calendar) is CalendarBase
+    assert (calendar.name, calendar.type, calendar.interval) == ("x", "plain", timedelta(hours=1))
+    installed_types.write_text(
+        '[[calendars]]\nname = "x"\ntype = "plain"\npath = "/tmp"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"calendars\[0\]\.path: not a setting; valid keys here"):
+        config_file.load(installed_types)
+
+
+def test_a_config_model_that_is_not_a_model_is_named(installed_types: Path) -> None:
+    installed_types.write_text('[[calendars]]\nname = "x"\ntype = "odd"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config_file.load(installed_types)
+    assert (
+        "calendars[0].type = 'odd': the odd adapter's config_model (nudger_odd.config_model)"
+        " is not a model deriving from nudger.config.calendars.CalendarBase"
+    ) in caught.value.message
+
+
+def test_an_installed_type_survives_a_round_trip_through_json(installed_types: Path) -> None:
+    settings = Settings.model_validate({"calendars": [{"name": "m", "type": "memo"}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dumped = settings.model_dump(mode="json")
+    assert dumped["calendars"] == [
+        {"name": "m", "enabled": True, "interval": None, "type": "memo", "text": "hello"}
+    ]
+    assert Settings.model_validate(dumped) == settings

@@ -49,7 +49,7 @@ from nudger.core.events import EventInstance
 from nudger.ports import Changes, Resource, SourceError, Window
 
 if TYPE_CHECKING:
-    from nudger.config.settings import CalDAVCalendar
+    from nudger.config.calendars import CalDAVCalendar
 
 T = TypeVar("T")
 ETAG = "{DAV:}getetag"

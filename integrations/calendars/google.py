@@ -36,7 +36,7 @@ from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
-from nudger.config.settings import GoogleCalendar
+from nudger.config.calendars import GoogleCalendar
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.ports import Changes, Resource, SourceError, Window
 from nudger.private_file import write_private

@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from nudger.config.settings import GoogleCalendar
+from nudger.config.calendars import GoogleCalendar
 from nudger.errors import NudgerError
 from nudger.private_file import write_private
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from integrations.calendars import ical
-from nudger.config.settings import IcsCalendar
+from nudger.config.calendars import IcsCalendar
 from nudger.ports import Changes, Resource, SourceError, Window
 
 

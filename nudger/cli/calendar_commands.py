@@ -110,6 +110,7 @@ def calendars_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the calendar sources and how their last sync went."""
+    from nudger.config.calendars import GoogleCalendar
     from nudger.log.sync_state import source_states
 
     run = session(ctx)
@@ -118,7 +119,7 @@ def calendars_list(
     rows = []
     for config in run.settings.calendars:
         where = str(getattr(config, "path", None) or getattr(config, "url", None) or "")
-        if config.type == "google":
+        if isinstance(config, GoogleCalendar):
             where = ", ".join(config.calendar_ids)
         state = states.get(config.name)
         rows.append(

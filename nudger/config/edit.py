@@ -21,7 +21,8 @@ import tomlkit.exceptions
 from pydantic import BaseModel
 from tomlkit.items import AoT, Item, Table
 
-from nudger.config.file import models_in, parse_document, union_tag, validate
+from nudger.config.calendars import tagged_model
+from nudger.config.file import models_in, parse_document, validate
 from nudger.config.settings import Settings
 from nudger.config.suggest import close_matches
 from nudger.errors import ConfigError
@@ -137,7 +138,7 @@ def parse_key(key: str, document: dict[str, Any]) -> list[Segment]:
             segments.append(index)
             data = items[index]
             tag = data.get("type") if isinstance(data, dict) else None
-            model = next((m for m in held if union_tag(m) == tag), held[0])
+            model = tagged_model(held, tag if isinstance(tag, str) else None)
             position += 1
         else:
             model = held[0] if held else None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 SettingsT = TypeVar("SettingsT", "Settings", QuerySettings)
 NOT_SETTINGS = frozenset({paths.CONFIG_ENV, paths.DATA_DIR_ENV})
+_INSTALLED_TAG = "installed"  # nudger.config.calendars.INSTALLED, without importing the schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,19 +160,20 @@ def describe(
         message = str(problem["msg"]).removeprefix("Value error, ")
         shown_value = problem.get("input")
         if problem["type"] == "extra_forbidden":
-            lines.append(f"  {where}: not a setting; {_valid_keys(problem['loc'])}")
+            lines.append(f"  {where}: not a setting; {_valid_keys(problem['loc'], values)}")
         elif problem["type"] == "missing":
-            lines.append(f"  {where}: required{_described(problem['loc'])}")
-        elif problem["type"] == "union_tag_not_found":
-            from nudger.config.settings import CALENDAR_TYPES
+            lines.append(f"  {where}: required{_described(problem['loc'], values)}")
+        elif problem["type"] == "calendar_type_missing":
+            from nudger.config.calendars import calendar_types
 
-            lines.append(f"  {where}.type: required; one of {', '.join(CALENDAR_TYPES)}")
+            lines.append(f"  {where}.type: required; one of {', '.join(calendar_types())}")
         elif isinstance(shown_value, Mapping):
             lines.append(f"  {where or 'the file'}: {message}")
-        elif problem["type"] == "value_error":  # our validators already say what is valid
+        elif problem["type"] in ("value_error", "calendar_type"):  # these say what is valid
             lines.append(f"  {where} = {shown_value!r}: {message}")
         else:
-            lines.append(f"  {where} = {shown_value!r}: {message}{_described(problem['loc'])}")
+            described = _described(problem["loc"], values)
+            lines.append(f"  {where} = {shown_value!r}: {message}{described}")
     return lines
 
 
@@ -188,12 +190,13 @@ def _describe_syntax_error(message: str, text: str, path: Path) -> str:
 
 def _visible_location(loc: Sequence[str | int], values: Mapping[str, Any]) -> list[str | int]:
     """The location as the user wrote it: without the union tag pydantic inserts
-    (`calendars.0.caldav.url` is `calendars[0].url` in the file)."""
+    (`calendars.0.caldav.url` is `calendars[0].url` in the file, and so is
+    `calendars.0.installed.url` for a type an installed adapter provides)."""
     visible: list[str | int] = []
     node: Any = values
     for part in loc:
         if isinstance(node, Mapping) and isinstance(part, str):
-            if part not in node and node.get("type") == part:
+            if part not in node and part in (node.get("type"), _INSTALLED_TAG):
                 continue
             node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
@@ -223,27 +226,33 @@ def _environment_variable(
     return None
 
 
-def _field_at(loc: Sequence[str | int]) -> tuple[type[BaseModel], str] | None:
-    """The model and field name a location points into (list indexes after it dropped)."""
+def _field_at(
+    loc: Sequence[str | int], values: Mapping[str, Any]
+) -> tuple[type[BaseModel], str] | None:
+    """The model and field name a location points into (list indexes after it dropped); the
+    values tell which model a tagged table is (the tag in `loc` may be `installed`)."""
     parts = list(loc)
     while parts and isinstance(parts[-1], int):
         parts.pop()
     if not parts:
         return None
+    from nudger.config.calendars import tagged_model
     from nudger.config.settings import Settings
 
     model: type[BaseModel] = Settings
     union: tuple[type[BaseModel], ...] = ()
+    node: Any = values
     for part in parts[:-1]:
         if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
             continue
-        tagged = [m for m in union if union_tag(m) == part]
-        union = ()
-        if tagged:
-            model = tagged[0]
+        if union:
+            kind = node.get("type") if isinstance(node, Mapping) else None
+            model, union = tagged_model(union, kind if isinstance(kind, str) else part), ()
             continue
         if part not in model.model_fields:
             return None
+        node = node.get(part) if isinstance(node, Mapping) else None
         held = models_in(model.model_fields[part].annotation)
         if not held:
             return None
@@ -264,14 +273,8 @@ def models_in(annotation: Any) -> tuple[type[BaseModel], ...]:
     return ()
 
 
-def union_tag(model: type[BaseModel]) -> str | None:
-    field = model.model_fields.get("type")
-    arguments = typing.get_args(field.annotation) if field else ()
-    return str(arguments[0]) if arguments else None
-
-
-def _valid_keys(loc: Sequence[str | int]) -> str:
-    found = _field_at(loc)
+def _valid_keys(loc: Sequence[str | int], values: Mapping[str, Any]) -> str:
+    found = _field_at(loc, values)
     if found is None:
         return "remove it"
     valid = list(found[0].model_fields)
@@ -280,8 +283,8 @@ def _valid_keys(loc: Sequence[str | int]) -> str:
     return f"valid keys here: {', '.join(valid)}{hint}"
 
 
-def _described(loc: Sequence[str | int]) -> str:
-    found = _field_at(loc)
+def _described(loc: Sequence[str | int], values: Mapping[str, Any]) -> str:
+    found = _field_at(loc, values)
     if found is None or found[1] not in found[0].model_fields:
         return ""
     description = found[0].model_fields[found[1]].description

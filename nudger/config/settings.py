@@ -1,89 +1,32 @@
 """The one typed schema for every setting nudger has.
 
 The sections every command reads, and the value types, are in `nudger.config.settings_core`; the
-rest is here. Every default is written out in `config.example.toml`. Loading the file and the
-environment is `nudger.config.file`'s job; this module only says what is valid.
+`[[calendars]]` tables are in `nudger.config.calendars`; the rest is here. Every default is
+written out in `config.example.toml`. Loading the file and the environment is
+`nudger.config.file`'s job; this module only says what is valid.
 """
 
 from __future__ import annotations
 
 from datetime import time, timedelta
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
+from nudger.config.calendars import Calendar
 from nudger.config.settings_core import (
     WEEKDAYS,
     Balance,
     ClockTime,
     Duration,
     Me,
-    Name,
     Person,
     PersonKind,
     Section,
-    WebUrl,
     Weekday,
     check_people,
     require_unique,
 )
-
-
-class CalendarBase(Section):
-    name: Name = Field(description="a short name for this calendar source")
-    enabled: bool = Field(True, description="false pauses syncing without forgetting the source")
-    interval: Duration | None = Field(
-        None, description="how often to sync this source; unset means sync.interval"
-    )
-
-
-class IcsCalendar(CalendarBase):
-    type: Literal["ics"] = Field(description="ics: a local .ics file or folder, or an .ics URL")
-    path: Path | None = Field(
-        None, description="an .ics file or a folder of them (the vdir layout of vdirsyncer, khal)"
-    )
-    url: WebUrl | None = Field(None, description="an http(s) address serving one .ics file")
-    verify_tls: bool = Field(True, description="check the server's TLS certificate")
-
-    @model_validator(mode="after")
-    def _one_location(self) -> IcsCalendar:
-        if (self.path is None) == (self.url is None):
-            raise ValueError("set exactly one of path or url")
-        return self
-
-
-class CalDAVCalendar(CalendarBase):
-    type: Literal["caldav"] = Field(description="caldav: a CalDAV server")
-    url: WebUrl = Field(description="the server or principal address")
-    username: str = Field("", description="the account name")
-    password_command: list[str] = Field(
-        [], description='a command printing the password, as an argv list: ["pass", "dav"]'
-    )
-    password_env: str = Field("", description="an environment variable holding the password")
-    keyring: bool = Field(
-        False, description='read the password from the system keyring (service "nudger")'
-    )
-    calendars: list[str] = Field([], description="calendar names to read; empty reads them all")
-    verify_tls: bool = Field(True, description="check the server's TLS certificate")
-
-
-class GoogleCalendar(CalendarBase):
-    type: Literal["google"] = Field(description="google: Google Calendar through its API")
-    calendar_ids: list[str] = Field(["primary"], description="calendar ids to read")
-    client_secrets: Path | None = Field(
-        None, description="the OAuth client file you downloaded (see `nudger auth google`)"
-    )
-    token_file: Path | None = Field(
-        None, description="where the grant is kept (0600); unset means the data folder"
-    )
-    api_endpoint: WebUrl | None = Field(
-        None, description="another API endpoint ending in /calendar/v3/ (tests, proxies)"
-    )
-
-
-Calendar = Annotated[IcsCalendar | CalDAVCalendar | GoogleCalendar, Field(discriminator="type")]
-CALENDAR_TYPES = ("ics", "caldav", "google")
 
 
 class QuietHours(Section):

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from nudger import adapters
-from nudger.config.settings import Calendar, Settings
+from nudger.config.calendars import Calendar
+from nudger.config.settings import Settings
 from nudger.core.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
 from nudger.core.model import Entry, Kind
 from nudger.core.when import local_midnight
