@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,18 +32,31 @@ def source_factories(run: Session) -> list[tuple[str, Callable[[], CalendarSourc
     return factories(run.settings, paths.data_dir())
 
 
+def installed_types(incomplete: str) -> list[str]:
+    """`--type` completes to the installed calendar types, a third party's among them."""
+    from nudger import adapters
+
+    return [kind for kind in adapters.available(adapters.CALENDARS) if kind.startswith(incomplete)]
+
+
 @calendars_app.command(
     "add",
     epilog="Examples: nudger calendars add home --type ics --path ~/calendars/home · "
     "nudger calendars add work --type caldav --url https://dav.example.org/ --username sam "
-    "--password-command 'pass show dav'",
+    "--password-command 'pass show dav' · "
+    "nudger calendars add shared --type ics --url https://example.org/a.ics --set interval=6h",
 )
 def calendars_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for the source.")],
     kind: Annotated[
-        Literal["ics", "caldav", "google"],
-        typer.Option("--type", "-t", help="ics, caldav or google."),
+        str,
+        typer.Option(
+            "--type",
+            "-t",
+            help="ics, caldav, google, or an installed adapter's type.",
+            autocompletion=installed_types,
+        ),
     ],
     path: Annotated[
         Path | None, typer.Option(help="ics: an .ics file or a folder of them.")
@@ -68,6 +81,12 @@ def calendars_add(
     client_secrets: Annotated[
         Path | None, typer.Option(help="google: the OAuth client file you downloaded.")
     ] = None,
+    other_keys: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="KEY=VALUE", help="Any other key of the table, as TOML (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Add a calendar source (checked before it is written)."""
     from nudger.config import edit as config_edit
@@ -86,11 +105,18 @@ def calendars_add(
             table["password_env"] = password_env
         if calendar:
             table["calendars"] = calendar
-    else:
+    elif kind == "google":
         if calendar:
             table["calendar_ids"] = calendar
         if client_secrets is not None:
             table["client_secrets"] = str(client_secrets.expanduser().resolve())
+    for setting in other_keys or []:  # any type's other keys, a third party's included
+        key, equals, raw = setting.partition("=")
+        if not equals or not key.strip():
+            raise UsageError(
+                f"--set {setting!r}: use KEY=VALUE", hint="such as --set enabled=false"
+            )
+        table[key.strip()] = config_edit.parse_value(raw)
 
     def change(document: Any) -> None:
         import tomlkit
