@@ -53,10 +53,12 @@ def authorizer(name: str) -> Authorizer:
     return cast(Authorizer, _callable(AUTH, name))
 
 
-def calendar_module(name: str) -> ModuleType:
-    """The module that registers calendar type `name`, imported now: where its adapter
-    declares `config_model`, the schema of its `[[calendars]]` table."""
-    entry = _entry(CALENDARS, name)
+def calendar_module(name: str) -> ModuleType | None:
+    """The module that registers calendar type `name`, imported now (None: no adapter of that
+    name is installed): where its adapter declares `config_model`, the schema of its table."""
+    entry = available(CALENDARS).get(name)
+    if entry is None:
+        return None
     try:
         return importlib.import_module(entry.module)
     except Exception as error:

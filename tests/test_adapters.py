@@ -54,6 +54,7 @@ def test_the_typed_loaders_return_what_the_entry_point_registers(third_party: st
     assert adapters.notifier_factory("console") is console.create
     assert adapters.authorizer("google") is google_auth.authorize_source
     assert adapters.calendar_module("fake") is sys.modules[third_party]
+    assert adapters.calendar_module("exchange") is None
 
 
 def test_an_entry_point_that_is_not_callable_is_named(third_party: str) -> None:

@@ -109,12 +109,12 @@ def calendar_model(kind: str) -> type[CalendarBase]:
     Raises `NudgerError` for a type nothing provides or a model that does not fit."""
     if kind in BUILT_IN_CALENDARS:
         return BUILT_IN_CALENDARS[kind]
-    if kind not in adapters.available(adapters.CALENDARS):
+    module = adapters.calendar_module(kind)
+    if module is None:
         raise NudgerError(
             "does not match any of the expected tags; installed calendar types: "
             + ", ".join(calendar_types())
         )
-    module = adapters.calendar_module(kind)
     model = getattr(module, "config_model", CalendarBase)
     if not (isinstance(model, type) and issubclass(model, CalendarBase)):
         raise NudgerError(
