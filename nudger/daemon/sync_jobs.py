@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nudger.config import paths
-from nudger.config.settings import Calendar, Settings
+from nudger.config.calendars import Calendar
+from nudger.config.settings import Settings
 from nudger.daemon import jobs
 from nudger.log import sync_state
 from nudger.log.store import Store
