@@ -23,6 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,17 @@ def start_xandikos(folder: Path) -> Server:
         str(folder / "state"),
     ]
     return _serve("xandikos", argv, port, folder, None)
+
+
+@contextmanager
+def serving(kind: str, folder: Path) -> Iterator[Server]:
+    """A Radicale or Xandikos running while the block runs: for fixtures of a wider scope than
+    one test (the calendar contract suite shares one server per module, a calendar per test)."""
+    server = start_radicale(folder) if kind == "radicale" else start_xandikos(folder)
+    try:
+        yield server
+    finally:
+        _stop(server)
 
 
 @pytest.fixture

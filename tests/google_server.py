@@ -6,8 +6,9 @@ paging (`maxResults`, and pages that may hold fewer), `nextSyncToken` on the las
 `syncToken` deltas that include deletions, 410 for an expired token, 400 for parameters Google
 forbids with a token, `showDeleted`/`singleEvents`, instances with `recurringEventId` and
 `originalStartTime`, an instance moved on its own (an exception listed in place of the instance
-it replaces), deletions reduced to the fields Google guarantees unless a test asks for the whole
-event Google often still sends; `created`/`updated` from a clock a test may set; the times of
+it replaces), a series' EXDATEs (an excluded date is no instance, listed nowhere), deletions
+reduced to the fields Google guarantees unless a test asks for the whole event Google often
+still sends; `created`/`updated` from a clock a test may set; the times of
 an event written in the calendar's zone with the event's own `timeZone`; calendars.get; and the
 OAuth consent redirect and token endpoint (codes with PKCE, refreshes, `invalid_grant`).
 Anything else is refused (400/404), so a test cannot pass on behaviour Google does not have.
@@ -48,6 +49,7 @@ class Stored:
     cancelled: dict[str, int] = field(default_factory=dict)  # instance id -> when it was
     moved: dict[str, tuple[int, Json]] = field(default_factory=dict)  # id -> (when, new fields)
     kept: bool = False  # deleted, yet listed whole (status cancelled), as Google often does
+    excluded: set[str] = field(default_factory=set)  # instance ids struck by an EXDATE
 
 
 class FakeGoogle:
@@ -102,6 +104,7 @@ class FakeGoogle:
         organizer: str = "me@example.org",
         attendees: dict[str, str] | None = None,  # email -> responseStatus
         me: str = "me@example.org",
+        exdates: tuple[datetime, ...] = (),  # original starts a weekly series leaves out
     ) -> str:
         with self.lock:
             event_id = f"ev{next(self.numbers):04d}"
@@ -109,17 +112,15 @@ class FakeGoogle:
             body |= {"summary": summary, "iCalUID": uid or f"{event_id}@google.com", "sequence": 0}
             body["created"] = self._stamp(self.changes + 1)
             body["start"], body["end"] = self._when(calendar, start), self._when(calendar, end)
-            body["organizer"] = {"email": organizer} | ({"self": True} if organizer == me else {})
+            body |= _people(organizer, attendees or {}, me)
             body["creator"] = dict(body["organizer"])
-            body["attendees"] = [
-                {"email": email, "responseStatus": answer}
-                | ({"self": True} if email == me else {})
-                | ({"organizer": True} if email == organizer else {})
-                for email, answer in (attendees or {}).items()
-            ]
             if weekly:
                 body["recurrence"] = [f"RRULE:FREQ=WEEKLY;COUNT={weekly}"]
-            self.events[calendar][event_id] = Stored(body, 0, weekly)
+                body["recurrence"] += [
+                    f"EXDATE:{day.astimezone(UTC):%Y%m%dT%H%M%SZ}" for day in exdates
+                ]
+            excluded = {f"{event_id}_{day.astimezone(UTC):%Y%m%dT%H%M%SZ}" for day in exdates}
+            self.events[calendar][event_id] = Stored(body, 0, weekly, excluded=excluded)
             self._touch(self.events[calendar][event_id])
             return event_id
 
@@ -129,6 +130,24 @@ class FakeGoogle:
             stored.body |= fields
             stored.body["sequence"] += 1
             self._touch(stored)
+
+    def edit_event(
+        self,
+        calendar: str,
+        event_id: str,
+        summary: str,
+        start: datetime | date,
+        end: datetime | date,
+        *,
+        organizer: str = "me@example.org",
+        attendees: dict[str, str] | None = None,  # email -> responseStatus
+        me: str = "me@example.org",
+    ) -> None:
+        """An edit as a client saves it: title, times and people replaced, the sequence up."""
+        with self.lock:
+            fields = {"summary": summary, "start": self._when(calendar, start)}
+            fields |= {"end": self._when(calendar, end)} | _people(organizer, attendees or {}, me)
+            self.modify(calendar, event_id, **fields)
 
     def delete(self, calendar: str, event_id: str, *, whole: bool = False) -> None:
         """Delete (for an organizer, cancel) an event. Google guarantees only the id of a
@@ -272,6 +291,8 @@ class FakeGoogle:
                 local = start.astimezone(series_zone).replace(tzinfo=None) + timedelta(weeks=week)
                 original = local.replace(tzinfo=series_zone)  # the same wall time across DST
                 instance_id = f"{stored.body['id']}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+                if instance_id in stored.excluded:
+                    continue  # an EXDATE: no instance at all, listed nowhere
                 cancelled_at = stored.cancelled.get(instance_id, 0)
                 moved_at, own = stored.moved.get(instance_id, (0, {}))
                 if not single and not (cancelled_at or moved_at):
@@ -396,6 +417,19 @@ def _error(status: int, message: str, reason: str = "fullSyncRequired") -> tuple
     """Google's error body: `HttpError.reason` is the message, the code is in `errors`."""
     detail = {"domain": "global", "reason": reason, "message": message}
     return status, {"error": {"code": status, "message": message, "errors": [detail]}}
+
+
+def _people(organizer: str, attendees: dict[str, str], me: str) -> Json:
+    """The organizer and attendees of an event as Google lists them (`self` marks mine)."""
+    return {
+        "organizer": {"email": organizer} | ({"self": True} if organizer == me else {}),
+        "attendees": [
+            {"email": email, "responseStatus": answer}
+            | ({"self": True} if email == me else {})
+            | ({"organizer": True} if email == organizer else {})
+            for email, answer in attendees.items()
+        ],
+    }
 
 
 def _minimal(item: Json) -> Json:
