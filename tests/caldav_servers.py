@@ -215,7 +215,7 @@ def start_xandikos(folder: Path) -> Server:
 @contextmanager
 def serving(kind: str, folder: Path) -> Iterator[Server]:
     """A Radicale or Xandikos running while the block runs: for fixtures of a wider scope than
-    one test (the calendar contract suite shares one server per module, a calendar per test)."""
+    one test (the calendar contract suite shares one server, a calendar per test)."""
     server = start_radicale(folder) if kind == "radicale" else start_xandikos(folder)
     try:
         yield server

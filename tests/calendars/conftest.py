@@ -1,8 +1,8 @@
 """The `driver` fixture: one per calendar system, so each contract test runs against them all.
 
-The CalDAV servers are started once per module (a calendar of its own per test keeps the tests
-apart); the ics URL host and the Google stand-in are in-process and cheap, so each test has its
-own.
+The CalDAV servers are started once for the package (a calendar of its own per test keeps the
+tests apart); the ics URL host and the Google stand-in are in-process and cheap, so each test
+has its own.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from tests.calendars.google_driver import GoogleDriver
 from tests.calendars.ical_drivers import CalDAVDriver, IcsFolderDriver, IcsUrlDriver
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def shared_radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serving("radicale", tmp_path_factory.mktemp("radicale")) as server:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def shared_xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serving("xandikos", tmp_path_factory.mktemp("xandikos")) as server:
         yield server

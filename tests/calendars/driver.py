@@ -46,6 +46,7 @@ class Driver(Protocol):
     calendar: str  # the calendar name its instances carry
     incremental: bool  # a sync with a cursor returns only what changed (else: all, complete)
     attempts: int  # connections one sync makes to a server that never answers
+    down_within: float  # seconds a sync may take to find its server down
 
     @property
     def lacks(self) -> Mapping[str, str]:

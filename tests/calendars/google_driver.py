@@ -41,6 +41,7 @@ class GoogleDriver:
     calendar = CALENDAR
     incremental = True
     attempts = RETRIES + 1  # the client retries a connection that timed out
+    down_within = 1 + 2 + 4.0  # and one refused, backing off up to 2 and 4 s
 
     def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.lacks = {
@@ -113,7 +114,6 @@ class GoogleDriver:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]  # closed again: nothing listens there
         self.endpoint = f"http://127.0.0.1:{port}/calendar/v3/"
-        self._short_backoff()
         return f"127.0.0.1:{port}"
 
     def hang(self) -> None:

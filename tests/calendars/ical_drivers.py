@@ -48,6 +48,7 @@ class IcsFolderDriver:
     kind = "ics-folder"
     incremental = False
     attempts = 0
+    down_within = 0.0
 
     def __init__(self, tmp_path: Path) -> None:
         self.lacks = {
@@ -99,6 +100,7 @@ class IcsUrlDriver:
     kind = "ics-url"
     incremental = False
     attempts = 1
+    down_within = 2.0
 
     def __init__(self, tmp_path: Path) -> None:
         self.lacks = {
@@ -194,6 +196,7 @@ class CalDAVDriver:
 
     incremental = True
     attempts = 1
+    down_within = 2.0
 
     def __init__(self, server: Server, tmp_path: Path) -> None:
         self.lacks: dict[str, str] = {}
