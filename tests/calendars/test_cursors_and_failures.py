@@ -116,3 +116,15 @@ def test_describe_fails_as_sync_does_when_the_server_is_down(
     with pytest.raises(SourceError) as caught:
         driver.source(timeout=1).describe()
     assert caught.value.retry is True and address in caught.value.message
+
+
+@sources()
+def test_describe_fails_within_the_timeout_when_nothing_answers(driver: Driver) -> None:
+    need(driver, "network")
+    driver.put(DINNER)
+    driver.hang()
+    started = time.monotonic()
+    with pytest.raises(SourceError) as caught:
+        driver.source(timeout=TIMEOUT).describe()
+    assert time.monotonic() - started < driver.attempts * TIMEOUT + TIMEOUT + 1
+    assert caught.value.retry is True
