@@ -18,7 +18,7 @@ import pytest
 
 from integrations.calendars.google import RETRIES, create
 from integrations.calendars.google_auth import token_path
-from nudger.config.settings import GoogleCalendar
+from nudger.config.calendars import GoogleCalendar
 from nudger.core.events import Participation
 from nudger.ports import CalendarSource
 from nudger.private_file import write_private

@@ -22,7 +22,7 @@ from caldav.davclient import DAVClient
 
 from integrations.calendars.caldav import create as create_caldav
 from integrations.calendars.ics import create as create_ics
-from nudger.config.settings import CalDAVCalendar, IcsCalendar
+from nudger.config.calendars import CalDAVCalendar, IcsCalendar
 from nudger.ports import CalendarSource
 from tests.caldav_servers import Server, free_port
 from tests.calendars.driver import SOURCE_NAME
