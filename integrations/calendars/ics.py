@@ -67,7 +67,7 @@ class IcsSource:
         return self._changes(texts, window, fingerprint, _calendar_name(path), problems)
 
     def _sync_url(self, url: str, cursor: str | None, window: Window) -> Changes:
-        previous = json.loads(cursor) if cursor else {}
+        previous = _url_state(cursor)
         if previous.get("window") != _window_key(window):
             previous = {}  # a new window needs the whole calendar again, not a 304
         text, headers = self._fetch(url, previous)
@@ -168,3 +168,15 @@ def _calendar_name(path: Path) -> str:
     if label.is_file():
         return label.read_text(encoding="utf-8", errors="replace").strip() or path.name
     return path.name
+
+
+def _url_state(cursor: str | None) -> dict[str, str]:
+    """The validators and window a cursor holds; none at all for a cursor that is not ours
+    (an older format, a damaged state row), which costs one whole fetch, never a failed sync."""
+    try:
+        state = json.loads(cursor) if cursor else {}
+    except ValueError:
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {str(key): str(value) for key, value in state.items()}
