@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from nudger.core import deliveries
-from nudger.core.model import MARK_SOURCE, Entry, Kind, NewEntry, Who, correction
+from nudger.core.model import Entry, Kind, NewEntry, Who, side_corrections
 from nudger.core.nudges.daily import checkin_turn
 from nudger.core.nudges.nudge import Nudge, NudgeKind
 from nudger.errors import UsageError
@@ -81,9 +81,7 @@ def _marked(
     nudge: Nudge, who: Who, history: Sequence[Entry], now: datetime, answer: str
 ) -> list[NewEntry]:
     current = _latest_version(nudge.occurrence, history)
-    if current is None or current.who is who:
-        return []
-    return [correction(current, who, f"{MARK_SOURCE}:{answer}")]
+    return [] if current is None else side_corrections(current, who, answer)
 
 
 def _latest_version(key: str, history: Sequence[Entry]) -> Entry | None:

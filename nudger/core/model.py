@@ -126,3 +126,13 @@ def correction(current: Entry, who: Who, key: str) -> NewEntry:
         details={**current.details, "was": current.who.value},
         supersedes=current.key,
     )
+
+
+def side_corrections(current: Entry, who: Who, answer: str) -> list[NewEntry]:
+    """What saying `who` suggested the plan `current` appends: one correction keyed by the
+    answer (`mark:ANSWER`, so the same answer arriving twice is logged once), or nothing when
+    the plan already says `who`. `plans mark`, `plans review` and a "Me"/"Them" button all
+    correct a plan's side through this."""
+    if current.who is who:
+        return []
+    return [correction(current, who, f"{MARK_SOURCE}:{answer}")]
