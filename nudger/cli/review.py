@@ -1,8 +1,9 @@
 """Going through the plans whose initiator is unknown, one at a time (`nudger plans review`).
 
-Which plans those are (`unknown_plans`, the very set `nudger plans --unclassified` lists), what an
-answer means (`parse`), and reading answers (`answers`): single keys from a terminal in cbreak
-mode, or whole lines when stdin is a pipe or a file. The terminal's mode is put back on every
+Which plans those are is `nudger.views.plans`' question (`review`, the very set `nudger plans
+--unclassified` lists); this module holds what an answer means (`parse`) and reading answers
+(`answers`): single keys from a terminal in cbreak mode, or whole lines when stdin is a pipe or
+a file. The terminal's mode is put back on every
 way out: an answer, q, Ctrl-C, Ctrl-Z (and back again on `fg`), SIGTERM, SIGHUP, an exception.
 
 The log is the command's business: this module neither reads nor writes it. No curses: termios
@@ -16,14 +17,10 @@ import os
 import signal
 import termios
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import TYPE_CHECKING, Literal, TextIO
-
-if TYPE_CHECKING:
-    from nudger.core.detect import Rules
-    from nudger.core.events import EventInstance
+from typing import Literal, TextIO
 
 Answer = Literal["me", "them", "skip", "quit"]
 Echo = Callable[[str], None]
@@ -42,34 +39,6 @@ _KEYS = frozenset(word for word in _WORDS if len(word) == 1)
 _END_OF_INPUT = "\x04"  # Ctrl-D: in cbreak mode it arrives as a character
 _ERASE = ("\x7f", "\b")
 _ESCAPE = "\x1b"  # arrow and function keys send sequences starting with it
-
-
-def unknown_plans(
-    instances: Iterable[EventInstance],
-    initiators: Mapping[tuple[str, str], str],
-    rules: Rules,
-    only: str | None = None,
-) -> list[tuple[EventInstance, str]]:
-    """Each plan (a UID with a tracked person in it) whose initiator is unknown, once, with its
-    first instance, in the order of those instances' starts.
-
-    `initiators` maps (UID, person) to the side the log holds for that plan ("me", "them",
-    "unknown"); a plan the log has no entry for yet is unknown too. `only` keeps one person.
-    """
-    from nudger.core.detect import involved
-
-    seen: set[tuple[str, str]] = set()
-    found: list[tuple[EventInstance, str]] = []
-    for instance in sorted(instances, key=lambda i: i.start):
-        for person in involved(instance, rules):
-            plan = (instance.uid, person.name)
-            if only is not None and person.name != only:
-                continue
-            if plan in seen or initiators.get(plan, "unknown") != "unknown":
-                continue
-            seen.add(plan)
-            found.append((instance, person.name))
-    return found
 
 
 def parse(text: str) -> Answer | None:
