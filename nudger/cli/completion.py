@@ -93,12 +93,12 @@ def nudges(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
     """The short ids `nudger nudges` shows (shown and not answered, then upcoming), each with
     its kind, person and title."""
     from nudger.cli.app import Session
-    from nudger.cli.daemon_commands import short_id, shown_deliveries, upcoming_deliveries
     from nudger.core.text import printable
+    from nudger.views.deliveries import answerable, short_id
 
     run = Session(config_option=_config_option(ctx))
     with run.store_for_reading() as store:
-        found = shown_deliveries(run, store) + upcoming_deliveries(run, store)
+        found = answerable(store, run.settings, now=run.now, zone=run.zone)
     pairs: dict[str, str] = {}
     for delivery in found:
         nudge = delivery.nudge

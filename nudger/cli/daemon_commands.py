@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,15 +13,10 @@ from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
     from nudger.core.deliveries import Delivery
-    from nudger.log.store import Store
+    from nudger.log.sync_state import SourceState
 
 
 NudgeId = Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")]
-
-
-def short_id(nudge_id: str) -> str:
-    """A short, stable handle for a nudge, easier to type than its full id."""
-    return hashlib.sha1(nudge_id.encode(), usedforsecurity=False).hexdigest()[:6]
 
 
 @app.command(epilog="Examples: nudger daemon · nudger daemon --once (sync once, from a timer)")
@@ -96,6 +90,7 @@ def status(
     """Whether the daemon runs, how each calendar last synced, and the next nudges."""
     from nudger.daemon import heartbeat, wake
     from nudger.log import sync_state
+    from nudger.views import deliveries
 
     run = session(ctx)
     data_dir = paths.data_dir()
@@ -103,39 +98,56 @@ def status(
     state = heartbeat.read(data_dir) if running else None
     with run.store_for_reading() as store:
         sources = sync_state.source_states(store.db)
-        upcoming = upcoming_deliveries(run, store)[:5]
+        upcoming = deliveries.upcoming(store, run.settings, now=run.now, zone=run.zone)[:5]
     names = [c.name for c in run.settings.calendars]
     if as_json:
         print_json(
-            {
-                "daemon": {"running": running, **(state or {})},
-                "calendars": {
-                    name: (sources[name].to_json() if name in sources else None) for name in names
-                },
-                "next": [_delivery_json(d) for d in upcoming],
-            }
+            _status_json(running, state, {name: sources.get(name) for name in names}, upcoming)
         )
         return
+    _print_daemon(running, state, run.zone)
+    _print_calendars(names, sources, run.zone)
+    typer.echo("Next nudges:" if upcoming else "Next nudges: none in the next two days")
+    for delivery in upcoming:
+        typer.echo("  " + _delivery_line(delivery, run.zone))
+
+
+def _status_json(
+    running: bool,
+    state: dict[str, Any] | None,
+    calendars: dict[str, SourceState | None],
+    upcoming: list[Delivery],
+) -> dict[str, Any]:
+    return {
+        "daemon": {"running": running, **(state or {})},
+        "calendars": {
+            name: None if found is None else found.to_json() for name, found in calendars.items()
+        },
+        "next": [_delivery_json(d) for d in upcoming],
+    }
+
+
+def _print_daemon(running: bool, state: dict[str, Any] | None, zone: tzinfo) -> None:
     if running and state:
         via = state.get("notifier") or "nothing"
         problem = state.get("notifier_problem")
         typer.echo(
-            f"Daemon: running (pid {state.get('pid')}, since {_local(run, state['started'])}), "
+            f"Daemon: running (pid {state.get('pid')}, since {_local(state['started'], zone)}), "
             f"notifying via {via}" + (f" ({problem})" if problem else "")
         )
     elif running:
         typer.echo("Daemon: running (starting up)")
     else:
         typer.echo("Daemon: not running. Start it: nudger service install (or nudger daemon)")
+
+
+def _print_calendars(names: list[str], sources: dict[str, SourceState], zone: tzinfo) -> None:
     typer.echo("Calendars:" if names else "Calendars: none; add one with nudger calendars add")
     for name in names:
         found = sources.get(name)
         mark = "·" if found is None else "✓" if found.outcome == "ok" else "✗"
-        said = "not synced yet" if found is None else found.describe(run.zone)
+        said = "not synced yet" if found is None else found.describe(zone)
         typer.echo(f"  {mark} {name}: {said}")
-    typer.echo("Next nudges:" if upcoming else "Next nudges: none in the next two days")
-    for delivery in upcoming:
-        typer.echo("  " + _delivery_line(run, delivery))
 
 
 @app.command(epilog="Examples: nudger nudges · nudger nudges --json")
@@ -144,10 +156,12 @@ def nudges(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """The nudges due in the next two days, and those shown and not answered yet."""
+    from nudger.views import deliveries
+
     run = session(ctx)
     with run.store_for_reading() as store:
-        upcoming = upcoming_deliveries(run, store)
-        shown = shown_deliveries(run, store)
+        upcoming = deliveries.upcoming(store, run.settings, now=run.now, zone=run.zone)
+        shown = deliveries.shown(store, now=run.now)
     if as_json:
         print_json(
             {
@@ -161,25 +175,28 @@ def nudges(
     if upcoming:
         typer.echo("Upcoming:")
         for delivery in upcoming:
-            typer.echo("  " + _delivery_line(run, delivery))
+            typer.echo("  " + _delivery_line(delivery, run.zone))
     if shown:
         typer.echo("Shown, not answered:")
         for delivery in shown:
-            typer.echo("  " + _delivery_line(run, delivery))
+            typer.echo("  " + _delivery_line(delivery, run.zone))
 
 
 def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None:
-    from nudger.views import agenda
+    from nudger.views import deliveries
 
     run = session(ctx)
     with run.store() as store:
-        delivery = _find(run, store, nudge)
-        added = agenda.record_answer(store, delivery, action, run.settings, now=run.now, **options)
+        delivery, added = deliveries.answer(
+            store, run.settings, nudge, action, now=run.now, zone=run.zone, **options
+        )
     title = delivery.nudge.title
     if not added:
         typer.echo(f"Already answered: {title}.")
     elif action == "snooze":
-        back = _local(run, run.now + (options.get("snooze") or run.settings.notifications.snooze))
+        back = _local(
+            run.now + (options.get("snooze") or run.settings.notifications.snooze), run.zone
+        )
         typer.echo(f"Snoozed: {title}; it comes back at {back}.")
     else:
         said = {"done": "Done", "skip": "Skipped", "wait": "Waiting"}.get(
@@ -252,38 +269,27 @@ def wait(
 ) -> None:
     """Let the ball stay in their court: hold my nudges to reach out, and see if they do."""
     from nudger.config import people
-    from nudger.core.answers import ended_wait, started_wait
-    from nudger.core.model import Kind
-    from nudger.core.nudges.waits import wait_until
-    from nudger.log import queries
+    from nudger.views import waits
 
     run = session(ctx)
     name = people.find(run.settings.people, person).name
     with run.store() as store:
-        found = queries.person_id(store.db, name)
-        waits = (
-            []
-            if found is None
-            else queries.entries(store.db, person=found, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED])
-        )
-        open_until = wait_until(waits, name, run.now)
+        open_until = waits.open_until(store, name, run.now)
         if end:
             if open_until is None:
                 raise UsageError(f"there is no wait with {name} to end")
-            store.append(ended_wait(name, run.now, f"cli:{run.now.isoformat()}"), now=run.now)
+            waits.end(store, name, run.now)
             typer.echo(f"Ended the wait with {name}; your nudges to reach out come back.")
             return
         if open_until is not None:
             raise UsageError(
-                f"you are already waiting for {name} until {_local(run, open_until)}",
+                f"you are already waiting for {name} until {_local(open_until, run.zone)}",
                 hint=f"end it first: nudger wait {name} --end",
             )
         length = days or run.settings.wait.days
-        entry = started_wait(name, run.now, length, f"cli:{run.now.isoformat()}")
-        store.append(entry, now=run.now)
+        until = waits.start(store, name, length, run.now)
     typer.echo(
-        f"Waiting {length} days for {name} to reach out (until "
-        f"{_local(run, str(entry.details['until']))}). "
+        f"Waiting {length} days for {name} to reach out (until {_local(until, run.zone)}). "
         "Nudges that would have you start something with them are held meanwhile; "
         "you will hear when they do, and how it went at the end."
     )
@@ -292,63 +298,24 @@ def wait(
 # --- shared pieces -----------------------------------------------------------------------------
 
 
-def upcoming_deliveries(run: Session, store: Store) -> list[Delivery]:
-    from nudger.views import agenda
-
-    return agenda.pending(store.db, run.settings, now=run.now, zone=run.zone)
-
-
-def shown_deliveries(run: Session, store: Store) -> list[Delivery]:
-    """Deliveries shown in the last week and not answered since (done, skipped or snoozed)."""
-    from datetime import timedelta
-
-    from nudger.core import deliveries
-    from nudger.core.deliveries import Delivery
-    from nudger.core.model import Kind
-    from nudger.core.nudges.nudge import Nudge
-    from nudger.log import queries
-
-    records = queries.entries(store.db, kinds=deliveries.KINDS, since=run.now - timedelta(days=7))
-    answered = {
-        e.details["nudge"]["id"]
-        for e in records
-        if e.kind in (Kind.NUDGE_DONE, Kind.NUDGE_SKIPPED, Kind.NUDGE_SNOOZED)
-    }
-    latest: dict[str, Delivery] = {}
-    for entry in records:
-        nudge = Nudge.from_json(entry.details["nudge"])
-        if entry.kind == Kind.NUDGE_SENT and nudge.id not in answered:
-            latest[nudge.id] = Delivery(str(entry.details["delivery"]), nudge)
-    return list(latest.values())
-
-
-def _find(run: Session, store: Store, handle: str) -> Delivery:
-    wanted = handle.strip()
-    candidates = shown_deliveries(run, store) + upcoming_deliveries(run, store)
-    found = [d for d in candidates if wanted in (d.nudge.id, short_id(d.nudge.id))]
-    if not found:
-        raise UsageError(
-            f"no nudge {handle!r} is shown or coming up",
-            hint="nudger nudges lists them with their ids",
-        )
-    return found[0]
-
-
-def _local(run: Session, moment: datetime | str) -> str:
+def _local(moment: datetime | str, zone: tzinfo) -> str:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(run.zone):%a %Y-%m-%d %H:%M}"
+    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M}"
 
 
-def _delivery_line(run: Session, delivery: Delivery) -> str:
+def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:
     from nudger.core.text import printable
+    from nudger.views.deliveries import short_id
 
     nudge = delivery.nudge
     return (
-        f"{short_id(nudge.id)}  {_local(run, nudge.due)}  {nudge.kind.value:<20} "
+        f"{short_id(nudge.id)}  {_local(nudge.due, zone)}  {nudge.kind.value:<20} "
         f"{printable(nudge.title)}"
     )
 
 
 def _delivery_json(delivery: Delivery) -> dict[str, Any]:
+    from nudger.views.deliveries import short_id
+
     return {**delivery.nudge.to_json(), "short_id": short_id(delivery.nudge.id)}
