@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from nudger.core.balance import (
+    BalanceQuestion,
+    BalanceRules,
     Sides,
     Thresholds,
     current_runner,
@@ -87,12 +89,17 @@ def test_month_periods_cross_the_year() -> None:
 
 
 def test_summarize_splits_initiations_from_what_became_of_them() -> None:
-    report = summarize(
+    question = BalanceQuestion(
         person="Alex",
         kind="partner",
         tracked=True,
         since=datetime(2026, 1, 1, tzinfo=UTC),
         until=datetime(2026, 2, 1, tzinfo=UTC),
+        rules=BalanceRules(kinds=("plan", "message", "call"), thresholds=RULES, trend_months=6),
+        zone=UTC,
+    )
+    report = summarize(
+        question,
         counts=[
             ("plan", Who.ME, 3),
             ("plan", Who.UNKNOWN, 1),
@@ -102,8 +109,6 @@ def test_summarize_splits_initiations_from_what_became_of_them() -> None:
             ("declined", Who.ME, 1),
             ("missed", Who.UNKNOWN, 2),
         ],
-        initiation_kinds=["plan", "message", "call"],
-        thresholds=RULES,
     )
     assert report.initiations == Sides(3, 2, 1)
     assert report.by_kind == {"plan": Sides(3, 0, 1), "message": Sides(0, 2, 0), "call": Sides()}

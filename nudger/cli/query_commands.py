@@ -17,6 +17,8 @@ from nudger.errors import UsageError
 if TYPE_CHECKING:
     import sqlite3
 
+    from nudger.core.balance import BalanceQuestion
+
 Since = Annotated[
     str | None,
     typer.Option(
@@ -67,28 +69,30 @@ def balance(
 
     run = session(ctx)
     start, end = query_window(run, since, until)
-    settings = run.query_settings
     with run.store_for_reading() as store:
         chosen = chosen_people(run, store.db, person, show_all=show_all)
-        reports = [
-            balance_of(
-                store.db,
-                person=name,
-                kind=kind,
-                tracked=tracked,
-                since=start,
-                until=end,
-                rules=settings.balance,
-                zone=run.zone,
-            )
-            for name, kind, tracked in chosen
-        ]
+        reports = [balance_of(store.db, asked) for asked in questions(run, chosen, start, end)]
     if json_output:
         print_json([report.to_json() for report in reports])
         return
     from nudger.cli import render
 
     render.balances(reports, run.zone, run.now)
+
+
+def questions(
+    run: Session, chosen: list[tuple[str, str | None, bool]], since: datetime, until: datetime
+) -> list[BalanceQuestion]:
+    """The balance question for each chosen person over [since, until), by the `[balance]`
+    rules, in the user's zone: what `balance` and `report` both ask."""
+    from nudger.core.balance import BalanceQuestion
+    from nudger.views.balance import balance_rules
+
+    rules = balance_rules(run.query_settings.balance)
+    return [
+        BalanceQuestion(name, kind, tracked, since, until, rules, run.zone)
+        for name, kind, tracked in chosen
+    ]
 
 
 def chosen_people(

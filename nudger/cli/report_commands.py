@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, session
-from nudger.cli.query_commands import OnePerson, Since, Until, chosen_people, query_window
+from nudger.cli.query_commands import (
+    OnePerson,
+    Since,
+    Until,
+    chosen_people,
+    query_window,
+    questions,
+)
 from nudger.errors import NudgerError, UsageError
 
 DEFAULT_SINCE = "1y"
@@ -45,36 +52,19 @@ def report(
 ) -> None:
     """An HTML page with charts of who initiates, cancels and says thanks, per person."""
     from nudger.cli.report_page import page
-    from nudger.core.balance import Thresholds
+    from nudger.views.balance import balance_rules
     from nudger.views.report_data import person_facts
 
     run = session(ctx)
     if open_page and out == STDOUT:
         raise UsageError("--open needs a file to open", hint="drop --out - or name a file")
     start, end = query_window(run, since or DEFAULT_SINCE, until)
-    rules = run.query_settings.balance
     with run.store_for_reading() as store:
-        chosen = chosen_people(run, store.db, person)
-        facts = [
-            person_facts(
-                store.db,
-                person=name,
-                kind=kind,
-                tracked=tracked,
-                since=start,
-                until=end,
-                rules=rules,
-                zone=run.zone,
-            )
-            for name, kind, tracked in chosen
-        ]
+        asked = questions(run, chosen_people(run, store.db, person), start, end)
+        facts = [person_facts(store.db, question) for question in asked]
+    thresholds = balance_rules(run.query_settings.balance).thresholds
     text = page(
-        facts,
-        since=start,
-        until=end,
-        thresholds=Thresholds(rules.leaning, rules.one_sided, rules.min_count),
-        zone=run.zone,
-        generated=run.now,
+        facts, since=start, until=end, thresholds=thresholds, zone=run.zone, generated=run.now
     )
     if out == STDOUT:
         typer.echo(text, nl=False)

@@ -52,6 +52,31 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class BalanceRules:
+    """The `[balance]` settings counting needs, as values: which kinds are initiations, where
+    the verdict tips, and how many months the trend shows."""
+
+    kinds: tuple[str, ...]
+    thresholds: Thresholds
+    trend_months: int
+
+
+@dataclass(frozen=True)
+class BalanceQuestion:
+    """What one balance asks: a person (their kind, whether they are tracked), the window
+    [since, until), the rules it is counted by, and the zone its months are the calendar
+    months of. `balance`, `report` and the views they call pass this one value along."""
+
+    person: str
+    kind: str | None
+    tracked: bool
+    since: datetime
+    until: datetime
+    rules: BalanceRules
+    zone: tzinfo
+
+
+@dataclass(frozen=True)
 class Streak:
     """The current run: `who` made the last `count` initiations of known side."""
 
@@ -174,22 +199,16 @@ def month_periods(
 
 
 def summarize(
-    *,
-    person: str,
-    kind: str | None,
-    tracked: bool,
-    since: datetime,
-    until: datetime,
+    question: BalanceQuestion,
     counts: Iterable[tuple[str, Who, int]],
-    initiation_kinds: Sequence[str],
-    thresholds: Thresholds,
+    *,
     streak_now: Streak | None = None,
     last_initiated: dict[Who, datetime | None] | None = None,
     months: Sequence[tuple[str, Iterable[tuple[Who, int]]]] = (),
 ) -> PersonBalance:
-    """One person's balance from the counts of their window (kind, who, count)."""
+    """The answer to `question` from the counts of its window (kind, who, count)."""
     initiations, cancellations, declines = Sides(), Sides(), Sides()
-    by_kind = {kind_name: Sides() for kind_name in initiation_kinds}
+    by_kind = {kind_name: Sides() for kind_name in question.rules.kinds}
     missed = 0
     for entry_kind, who, count in counts:
         if entry_kind in by_kind:
@@ -208,14 +227,14 @@ def summarize(
             sides = sides.plus(who, count)
         trend.append(Month(label, sides))
     return PersonBalance(
-        person=person,
-        kind=kind,
-        tracked=tracked,
-        since=since,
-        until=until,
+        person=question.person,
+        kind=question.kind,
+        tracked=question.tracked,
+        since=question.since,
+        until=question.until,
         initiations=initiations,
         share_me=share_me(initiations),
-        verdict=verdict(initiations, thresholds),
+        verdict=verdict(initiations, question.rules.thresholds),
         cancellations=cancellations,
         declines=declines,
         missed=missed,

@@ -1,12 +1,18 @@
-"""Reading one person's balance from the log: the queries `nudger.core.balance.summarize` needs."""
+"""Reading one person's balance from the log: the queries `nudger.core.balance.summarize` needs.
+
+A balance is asked as one value (`BalanceQuestion`); `balance_rules` makes its rules from the
+`[balance]` settings, so the core sees values, never the schema.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from nudger.config.settings_core import Balance
 from nudger.core.balance import (
+    BalanceQuestion,
+    BalanceRules,
     PersonBalance,
     Streak,
     Thresholds,
@@ -18,28 +24,28 @@ from nudger.core.model import Who
 from nudger.log import queries
 
 
-def balance_of(
-    db: sqlite3.Connection,
-    *,
-    person: str,
-    kind: str | None,
-    tracked: bool,
-    since: datetime,
-    until: datetime,
-    rules: Balance,
-    zone: tzinfo,
-) -> PersonBalance:
-    """The balance of one person over [since, until), with the trend of `rules.trend_months`."""
-    kinds = list(rules.kinds)
-    person_id = queries.person_id(db, person)
+def balance_rules(section: Balance) -> BalanceRules:
+    """The counting rules in the `[balance]` settings, as the core's value."""
+    return BalanceRules(
+        kinds=tuple(section.kinds),
+        thresholds=Thresholds(section.leaning, section.one_sided, section.min_count),
+        trend_months=section.trend_months,
+    )
+
+
+def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalance:
+    """The balance `question` asks for, with the trend of its rules' `trend_months`."""
+    kinds = list(question.rules.kinds)
+    until = question.until
+    person_id = queries.person_id(db, question.person)
     counts: list[tuple[str, Who, int]] = []
     months: list[tuple[str, list[tuple[Who, int]]]] = []
     last_initiated: dict[Who, datetime | None] = {Who.ME: None, Who.THEM: None}
     streak = None
-    periods = month_periods(until, rules.trend_months, zone)
+    periods = month_periods(until, question.rules.trend_months, question.zone)
     if person_id is not None:
         window, *by_month = queries.counts(
-            db, person_id, [(since, until), *[(start, end) for _, start, end in periods]]
+            db, person_id, [(question.since, until), *[(start, end) for _, start, end in periods]]
         )
         counts = [(c.kind, c.who, c.count) for c in window]
         months = [
@@ -55,15 +61,5 @@ def balance_of(
     else:
         months = [(label, []) for label, _, _ in periods]
     return summarize(
-        person=person,
-        kind=kind,
-        tracked=tracked,
-        since=since,
-        until=until,
-        counts=counts,
-        initiation_kinds=kinds,
-        thresholds=Thresholds(rules.leaning, rules.one_sided, rules.min_count),
-        streak_now=streak,
-        last_initiated=last_initiated,
-        months=months,
+        question, counts, streak_now=streak, last_initiated=last_initiated, months=months
     )

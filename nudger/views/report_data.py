@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from nudger.config.settings_core import Balance
-from nudger.core.balance import PersonBalance, Sides, Thresholds, month_periods, summarize
+from nudger.core.balance import BalanceQuestion, PersonBalance, Sides, month_periods, summarize
 from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.waits import waits
 from nudger.log import queries
@@ -67,30 +66,13 @@ class PersonFacts:
     thanks: tuple[Thanks, ...]  # the newest first, at most THANKS_SHOWN
 
 
-def person_facts(
-    db: sqlite3.Connection,
-    *,
-    person: str,
-    kind: str | None,
-    tracked: bool,
-    since: datetime,
-    until: datetime,
-    rules: Balance,
-    zone: tzinfo,
-) -> PersonFacts:
-    """One person's facts over [since, until): the balance, each month, each wait, the thanks."""
-    total = balance_of(
-        db,
-        person=person,
-        kind=kind,
-        tracked=tracked,
-        since=since,
-        until=until,
-        rules=rules,
-        zone=zone,
-    )
-    found = queries.person_id(db, person)
-    periods = report_months(since, until, zone)
+def person_facts(db: sqlite3.Connection, question: BalanceQuestion) -> PersonFacts:
+    """The facts of `question`'s person over its window: the balance, each month, each wait,
+    the thanks."""
+    total = balance_of(db, question)
+    since, until, rules = question.since, question.until, question.rules
+    found = queries.person_id(db, question.person)
+    periods = report_months(since, until, question.zone)
     if found is None:  # tracked, nothing logged yet: every month is empty
         by_month: list[list[queries.Count]] = [[] for _ in periods]
         history: list[Entry] = []
@@ -100,7 +82,7 @@ def person_facts(
         history = queries.entries(db, person=found, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED])
         thanks = queries.entries(db, person=found, kinds=[Kind.GRATITUDE], since=since, until=until)
     months = tuple(
-        month_facts(label, start, end, counts, rules)
+        month_facts(label, start, end, counts, question)
         for (label, start, end), counts in zip(periods, by_month, strict=True)
     )
     spans = wait_spans(history, since, until)
@@ -134,23 +116,18 @@ def report_months(
 
 
 def month_facts(
-    label: str, start: datetime, end: datetime, counts: Sequence[queries.Count], rules: Balance
+    label: str,
+    start: datetime,
+    end: datetime,
+    counts: Sequence[queries.Count],
+    question: BalanceQuestion,
 ) -> MonthFacts:
     """A month's counts, sorted into sides by `balance`'s own rules, plus check-ins and thanks."""
     rows = [(c.kind, c.who, c.count) for c in counts]
-    month = summarize(
-        person="",
-        kind=None,
-        tracked=True,
-        since=start,
-        until=end,
-        counts=rows,
-        initiation_kinds=list(rules.kinds),
-        thresholds=Thresholds(rules.leaning, rules.one_sided, rules.min_count),
-    )
+    month = replace(question, person="", kind=None, tracked=True, since=start, until=end)
     return MonthFacts(
         label=label,
-        balance=month,
+        balance=summarize(month, rows),
         checkins=_sides(rows, Kind.CHECKIN),
         gratitude=_sides(rows, Kind.GRATITUDE),
     )
