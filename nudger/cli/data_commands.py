@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from nudger.cli.app import Session, app, session
+from nudger.cli.app import app, session
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.config.settings_core import Person
-    from nudger.core.detect import Tracked
+    from nudger.log.export import Footprint
+    from nudger.views.people import Forgetting
 
 
 @app.command(
@@ -80,25 +80,29 @@ def forget(
     """Delete everything the log holds about someone, for good, and stop tracking them."""
     from nudger.config import people
     from nudger.log import export as exporting
-    from nudger.log import queries
+    from nudger.views.people import forgetting
 
     run = session(ctx)
     with run.store_for_reading() as store:
-        subject, configured = _subject(run, person, queries.logged_people(store.db))
-        others = _others(run, subject.name)
-        found = exporting.footprint(store.db, subject, others)
-    name = subject.name
-    tracked = configured is not None and configured.tracked
-    if found.empty:
+        found = forgetting(store.db, run.query_settings.people, person)
+    name = found.subject.name
+    tracked = found.configured is not None and found.configured.tracked
+    if found.footprint.empty:
         typer.echo(f"Nothing to forget: the log holds nothing about {name}.")
         return
     if not yes:
-        _confirm(name, exporting.describe(found), tracked)
-    if configured is not None and tracked:
+        _confirm(name, exporting.describe(found.footprint), tracked)
+    if tracked:
         people.remove(run.config_path, name, run.now.astimezone(run.zone).date())
     with run.store() as store:
-        gone = exporting.forget(store, subject, others)
+        gone = exporting.forget(store, found.subject, found.others)
     typer.echo(f"Forgot {name}: deleted {exporting.describe(gone)}.")
+    _print_what_stays(name, gone, found, run.config_path)
+
+
+def _print_what_stays(name: str, gone: Footprint, found: Forgetting, config_path: Path) -> None:
+    """What `forget` could not delete: plans shared with people still tracked, copies outside
+    the log, and the person's [[people]] table."""
     if gone.shared_plans:
         plans = "plan" if gone.shared_plans == 1 else "plans"
         typer.echo(
@@ -109,42 +113,13 @@ def forget(
         "Copies outside the log stay: earlier exports, backups, and the nudges the journal "
         "kept (journalctl --user -u nudger)."
     )
-    if configured is not None:
-        stopped = "No longer tracking them; their" if tracked else "Their"
+    if found.configured is not None:
+        stopped = "No longer tracking them; their" if found.configured.tracked else "Their"
         typer.echo(
-            f"{stopped} [[people]] table stays in {run.config_path}, marked removed, with their "
+            f"{stopped} [[people]] table stays in {config_path}, marked removed, with their "
             "name and addresses: delete it there to drop those too "
             f"(nudger people add {shlex.quote(name)} would start afresh)."
         )
-
-
-def _subject(run: Session, name: str, logged: list[str]) -> tuple[Tracked, Person | None]:
-    """Whom to forget: someone in the config (tracked or removed, by name or alias), else
-    someone the log still has entries for; the error lists both kinds of names."""
-    from nudger.config import people
-    from nudger.errors import UnknownPersonError
-    from nudger.log.export import subject_from
-
-    configured = run.query_settings.people
-    try:
-        found = people.find(configured, name)
-    except UnknownPersonError:
-        match = next((n for n in logged if n.casefold() == " ".join(name.split()).casefold()), None)
-        if match is None:
-            raise people.unknown_person(name, [p.name for p in configured] + logged) from None
-        return subject_from(match), None
-    return subject_from(found.name, found.emails, found.aliases), found
-
-
-def _others(run: Session, name: str) -> list[Tracked]:
-    """Everyone else still tracked: the stored plans they share with the subject stay."""
-    from nudger.log.export import subject_from
-
-    return [
-        subject_from(p.name, p.emails, p.aliases)
-        for p in run.query_settings.people
-        if p.tracked and p.name.casefold() != name.casefold()
-    ]
 
 
 def _confirm(name: str, what: str, tracked: bool) -> None:

@@ -15,9 +15,10 @@ from nudger.cli.app import Session, app, print_json, session
 from nudger.errors import UsageError
 
 if TYPE_CHECKING:
-    import sqlite3
+    from collections.abc import Sequence
 
     from nudger.core.balance import BalanceQuestion
+    from nudger.views.people import Chosen
 
 Since = Annotated[
     str | None,
@@ -66,11 +67,12 @@ def balance(
 ) -> None:
     """Who initiates, who cancels, and how it trends, per person."""
     from nudger.views.balance import balance_of
+    from nudger.views.people import chosen_people
 
     run = session(ctx)
     start, end = query_window(run, since, until)
     with run.store_for_reading() as store:
-        chosen = chosen_people(run, store.db, person, show_all=show_all)
+        chosen = chosen_people(store.db, run.query_settings.people, person, show_all=show_all)
         reports = [balance_of(store.db, asked) for asked in questions(run, chosen, start, end)]
     if json_output:
         print_json([report.to_json() for report in reports])
@@ -81,7 +83,7 @@ def balance(
 
 
 def questions(
-    run: Session, chosen: list[tuple[str, str | None, bool]], since: datetime, until: datetime
+    run: Session, chosen: Sequence[Chosen], since: datetime, until: datetime
 ) -> list[BalanceQuestion]:
     """The balance question for each chosen person over [since, until), by the `[balance]`
     rules, in the user's zone: what `balance` and `report` both ask."""
@@ -90,46 +92,9 @@ def questions(
 
     rules = balance_rules(run.query_settings.balance)
     return [
-        BalanceQuestion(name, kind, tracked, since, until, rules, run.zone)
-        for name, kind, tracked in chosen
+        BalanceQuestion(who.name, who.kind, who.tracked, since, until, rules, run.zone)
+        for who in chosen
     ]
-
-
-def chosen_people(
-    run: Session, db: sqlite3.Connection, person: str | None, *, show_all: bool = False
-) -> list[tuple[str, str | None, bool]]:
-    """(name, kind, tracked) of the people a query shows: the one named, else everyone tracked
-    (with `show_all`, also those no longer tracked and names only the log still holds)."""
-    from nudger.log import queries
-
-    logged = queries.logged_people(db)
-    if person is not None:
-        return [resolve_person(run, person, logged)]
-    people = run.query_settings.people
-    chosen: list[tuple[str, str | None, bool]] = [
-        (p.name, p.kind, p.tracked) for p in people if show_all or p.tracked
-    ]
-    if show_all:
-        configured = {p.name.casefold() for p in people}
-        chosen += [(name, None, False) for name in logged if name.casefold() not in configured]
-    return chosen
-
-
-def resolve_person(run: Session, name: str, logged: list[str]) -> tuple[str, str | None, bool]:
-    """A configured person (tracked or not), else someone the log still has entries for."""
-    from nudger.config import people
-    from nudger.errors import UnknownPersonError
-
-    try:
-        found = people.find(run.query_settings.people, name)
-    except UnknownPersonError:
-        match = next((n for n in logged if n.casefold() == name.casefold()), None)
-        if match is None:
-            raise people.unknown_person(
-                name, [p.name for p in run.query_settings.people] + logged
-            ) from None
-        return match, None, False
-    return found.name, found.kind, found.tracked
 
 
 @app.command(epilog="Examples: nudger history Alex --since 30d · nudger history --kind call --json")
@@ -148,37 +113,23 @@ def history(
     json_output: Json = False,
 ) -> None:
     """The log's entries, oldest first."""
-    from nudger.core.model import Kind
     from nudger.core.when import parse_since, parse_until
-    from nudger.log import queries
+    from nudger.views.history import history as entries
 
     run = session(ctx)
-    kinds = kind or []
-    known_kinds = [k.value for k in Kind]
-    for name in kinds:
-        if name not in known_kinds:
-            raise UsageError(
-                f"--kind {name!r} is not a kind", hint=f"kinds: {', '.join(known_kinds)}"
-            )
+    kinds = _known_kinds(kind or [])
     start = None if since is None else parse_since(since, run.now, run.zone)
     end = None if until is None else parse_until(until, run.now, run.zone)
+    newest = limit if limit or json_output else 50
     with run.store_for_reading() as store:
-        person_id = None
-        if person is not None:
-            name, _, _ = resolve_person(run, person, queries.logged_people(store.db))
-            person_id = queries.person_id(store.db, name)
-        nothing_logged = person is not None and person_id is None  # tracked, no entries yet
-        shown = (
-            []
-            if nothing_logged
-            else queries.entries(
-                store.db,
-                person=person_id,
-                kinds=kinds,
-                since=start,
-                until=end,
-                limit=limit if limit or json_output else 50,
-            )
+        shown = entries(
+            store.db,
+            run.query_settings.people,
+            person,
+            kinds=kinds,
+            since=start,
+            until=end,
+            limit=newest,
         )
     if json_output:
         print_json([entry.to_json() for entry in shown])
@@ -186,3 +137,16 @@ def history(
     from nudger.cli import render
 
     render.history(shown, run.zone)
+
+
+def _known_kinds(kinds: list[str]) -> list[str]:
+    """The kinds asked for, each checked against the log's kinds."""
+    from nudger.core.model import Kind
+
+    known_kinds = [k.value for k in Kind]
+    for name in kinds:
+        if name not in known_kinds:
+            raise UsageError(
+                f"--kind {name!r} is not a kind", hint=f"kinds: {', '.join(known_kinds)}"
+            )
+    return kinds

@@ -13,14 +13,7 @@ from typing import Annotated
 import typer
 
 from nudger.cli.app import app, session
-from nudger.cli.query_commands import (
-    OnePerson,
-    Since,
-    Until,
-    chosen_people,
-    query_window,
-    questions,
-)
+from nudger.cli.query_commands import OnePerson, Since, Until, query_window, questions
 from nudger.errors import NudgerError, UsageError
 
 DEFAULT_SINCE = "1y"
@@ -53,6 +46,7 @@ def report(
     """An HTML page with charts of who initiates, cancels and says thanks, per person."""
     from nudger.cli.report_page import page
     from nudger.views.balance import balance_rules
+    from nudger.views.people import chosen_people
     from nudger.views.report_data import person_facts
 
     run = session(ctx)
@@ -60,7 +54,8 @@ def report(
         raise UsageError("--open needs a file to open", hint="drop --out - or name a file")
     start, end = query_window(run, since or DEFAULT_SINCE, until)
     with run.store_for_reading() as store:
-        asked = questions(run, chosen_people(run, store.db, person), start, end)
+        chosen = chosen_people(store.db, run.query_settings.people, person)
+        asked = questions(run, chosen, start, end)
         facts = [person_facts(store.db, question) for question in asked]
     thresholds = balance_rules(run.query_settings.balance).thresholds
     text = page(
