@@ -14,6 +14,8 @@ from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
+    from nudger.config.settings import Calendar
+    from nudger.log.sync_state import SourceState
     from nudger.ports import CalendarSource
 
 calendars_app = typer.Typer(
@@ -142,21 +144,7 @@ def calendars_list(
     run = session(ctx)
     with run.store_for_reading() as store:
         states = source_states(store.db)
-    rows = []
-    for config in run.settings.calendars:
-        where = str(getattr(config, "path", None) or getattr(config, "url", None) or "")
-        if isinstance(config, GoogleCalendar):
-            where = ", ".join(config.calendar_ids)
-        state = states.get(config.name)
-        rows.append(
-            {
-                "name": config.name,
-                "type": config.type,
-                "where": where,
-                "enabled": config.enabled,
-                "last_sync": None if state is None else state.to_json(),
-            }
-        )
+    rows = [_calendar_row(config, states.get(config.name)) for config in run.settings.calendars]
     if json_output:
         print_json(rows)
         return
@@ -167,6 +155,20 @@ def calendars_list(
         status = "never synced" if state is None else state.describe(run.zone)
         paused = "" if row["enabled"] else " (paused)"
         typer.echo(f"{row['name']}  {row['type']}  {row['where']}{paused}\n    {status}")
+
+
+def _calendar_row(config: Calendar, state: SourceState | None) -> dict[str, Any]:
+    """A calendar source as `calendars list --json` prints it: where it reads, how it synced."""
+    where = str(getattr(config, "path", None) or getattr(config, "url", None) or "")
+    if isinstance(config, GoogleCalendar):
+        where = ", ".join(config.calendar_ids)
+    return {
+        "name": config.name,
+        "type": config.type,
+        "where": where,
+        "enabled": config.enabled,
+        "last_sync": None if state is None else state.to_json(),
+    }
 
 
 @calendars_app.command("remove", epilog="Example: nudger calendars remove work")
