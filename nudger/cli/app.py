@@ -140,9 +140,9 @@ class NudgerGroup(TyperGroup):
         calendars or nudge ids their completers (`nudger.cli.completion`); otherwise nothing."""
         variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
         if os.environ.get(variable):
-            from nudger.cli import completion
+            from nudger.cli.completion import attach
 
-            completion.attach(self)
+            attach(self)
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 

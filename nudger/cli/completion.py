@@ -7,8 +7,9 @@ completions (`NudgerGroup._main_shell_completion`), so no ordinary run pays for 
 
 Completers read as little as they can: people from the query sections of the config
 (`config_file.load_for_queries`), calendars from the file's TOML without validating it, nudge
-ids from the log as `nudger nudges` does. They never raise: a broken config or log, or any other
-failure, completes nothing, and the shell falls back to its default.
+ids from the log through the view `nudger nudges` asks (without the CLI's session: this module
+imports no command module, nor `nudger.cli.app`). They never raise: a broken config or log, or
+any other failure, completes nothing, and the shell falls back to its default.
 """
 
 from __future__ import annotations
@@ -92,13 +93,18 @@ def google_calendars(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
 def nudges(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
     """The short ids `nudger nudges` shows (shown and not answered, then upcoming), each with
     its kind, person and title."""
-    from nudger.cli.app import Session
+    from nudger import clock
+    from nudger.config import file as config_file
+    from nudger.config import paths
+    from nudger.config.timezone import user_zone
     from nudger.core.text import printable
+    from nudger.log.store import Store
     from nudger.views.deliveries import answerable, short_id
 
-    run = Session(config_option=_config_option(ctx))
-    with run.store_for_reading() as store:
-        found = answerable(store, run.settings, now=run.now, zone=run.zone)
+    settings = config_file.load(_config_option(ctx)).settings
+    zone = user_zone(settings.me.timezone)
+    with Store.open_for_reading(paths.log_path()) as store:
+        found = answerable(store, settings, now=clock.now(), zone=zone)
     pairs: dict[str, str] = {}
     for delivery in found:
         nudge = delivery.nudge
