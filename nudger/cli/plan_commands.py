@@ -53,14 +53,13 @@ def plans_mark(
     """Say whose idea a plan was; the answer stays through every later sync."""
     from nudger.config import people
     from nudger.core.model import Who
-    from nudger.views import plans as plan_view
+    from nudger.views.plans import mark_by_id
 
     run = session(ctx)
     with run.store() as store:
         name = None if person is None else people.find(run.query_settings.people, person).name
-        current = plan_view.find(store, plan, name)
-        uid, summary = str(current.details.get("uid", "")), current.details.get("summary", "")
-        before = plan_view.mark(store, uid, str(current.person), Who(by), run.now)
+        before = mark_by_id(store, plan, name, Who(by), run.now)
+    summary = before.details.get("summary", "")
     if before.who is Who(by):
         typer.echo(f"{plan} ({summary}) is already marked as {by}.")
         return

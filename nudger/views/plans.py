@@ -208,6 +208,13 @@ def mark(
     return current
 
 
+def mark_by_id(store: Store, plan: str, person: str | None, who: Who, now: datetime) -> Entry:
+    """`plans mark`: the plan whose id is `plan` (with `person`, when it is with several
+    people) marked as `who`'s; returns the entry that stood before (see `mark`)."""
+    current = find(store, plan, person)
+    return mark(store, str(current.details.get("uid", "")), str(current.person), who, now)
+
+
 def find(store: Store, plan: str, person: str | None) -> Entry:
     """The current plan entry whose id is `plan` (with `person`, when given); a usage error
     when there is none, or when the plan is with several people and `person` does not say."""
