@@ -14,7 +14,7 @@ from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
-    from nudger.config.settings import Calendar
+    from nudger.config.calendars import Calendar
     from nudger.log.sync_state import SourceState
     from nudger.ports import CalendarSource
 
@@ -138,7 +138,6 @@ def calendars_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the calendar sources and how their last sync went."""
-    from nudger.config.calendars import GoogleCalendar
     from nudger.log.sync_state import source_states
 
     run = session(ctx)
@@ -159,6 +158,8 @@ def calendars_list(
 
 def _calendar_row(config: Calendar, state: SourceState | None) -> dict[str, Any]:
     """A calendar source as `calendars list --json` prints it: where it reads, how it synced."""
+    from nudger.config.calendars import GoogleCalendar
+
     where = str(getattr(config, "path", None) or getattr(config, "url", None) or "")
     if isinstance(config, GoogleCalendar):
         where = ", ".join(config.calendar_ids)

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, tzinfo
 from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
-from nudger.core.nudges import Nudge
+from nudger.core.model import Kind
+from nudger.core.nudges.nudge import Nudge
 from nudger.errors import UsageError
 from nudger.log import queries
 from nudger.log.store import Store
@@ -40,12 +41,12 @@ def shown(store: Store, *, now: datetime) -> list[Delivery]:
     answered = {
         e.details["nudge"]["id"]
         for e in records
-        if e.kind in (deliveries.DONE, deliveries.SKIPPED, deliveries.SNOOZED)
+        if e.kind in (Kind.NUDGE_DONE, Kind.NUDGE_SKIPPED, Kind.NUDGE_SNOOZED)
     }
     latest: dict[str, Delivery] = {}
     for entry in records:
         nudge = Nudge.from_json(entry.details["nudge"])
-        if entry.kind == deliveries.SENT and nudge.id not in answered:
+        if entry.kind == Kind.NUDGE_SENT and nudge.id not in answered:
             latest[nudge.id] = Delivery(str(entry.details["delivery"]), nudge)
     return list(latest.values())
 

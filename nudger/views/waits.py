@@ -1,7 +1,7 @@
 """A "ball in their court" wait with one person (`nudger wait`): whether one runs, starting one,
 ending it early.
 
-Which entries open and close a wait is the core's rule (`nudger.core.nudges.wait_until`), so
+Which entries open and close a wait is the core's rule (`nudger.core.nudges.waits.wait_until`), so
 the command sees the same waits the daemon holds nudges for. The entries come from
 `nudger.core.answers`, keyed by the moment of the command, so a repeated run adds nothing.
 """
@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from nudger.core.answers import ended_wait, started_wait
-from nudger.core.nudges import WAIT_ENDED, WAIT_STARTED, wait_until
+from nudger.core.model import Kind
+from nudger.core.nudges.waits import wait_until
 from nudger.log import queries
 from nudger.log.store import Store
 
@@ -21,7 +22,7 @@ def open_until(store: Store, person: str, now: datetime) -> datetime | None:
     found = queries.person_id(store.db, person)
     if found is None:
         return None
-    waits = queries.entries(store.db, person=found, kinds=[WAIT_STARTED, WAIT_ENDED])
+    waits = queries.entries(store.db, person=found, kinds=[Kind.WAIT_STARTED, Kind.WAIT_ENDED])
     return wait_until(waits, person, now)
 
 
