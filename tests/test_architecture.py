@@ -6,7 +6,7 @@
 - No import cycle among nudger's and the adapters' modules (imports under TYPE_CHECKING aside:
   they never run).
 - No module in `nudger/` over 400 lines; no CLI command body over 25 lines; no SQL outside
-  the log package.
+  the log package, and no transaction opened in the CLI.
 """
 
 from __future__ import annotations
@@ -189,6 +189,19 @@ def test_sql_is_only_in_the_log_package() -> None:
         for line in sql_in(ast.parse(path.read_text(encoding="utf-8")))
     }
     assert sorted(outside) == []
+
+
+def test_no_transaction_is_opened_in_the_cli() -> None:
+    """Commands pass the store down; what must be written together is written below the CLI."""
+    opened = {
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((PACKAGE / "cli").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "transaction"
+    }
+    assert sorted(opened) == []
 
 
 @pytest.mark.parametrize(
