@@ -91,45 +91,68 @@ def calendars_add(
     ] = None,
 ) -> None:
     """Add a calendar source (checked before it is written)."""
-    from nudger.config import edit as config_edit
+    from nudger.config import calendar_tables
 
     table: dict[str, Any] = {"name": name, "type": kind}
     if kind == "ics":
-        if path is not None:
-            table["path"] = str(path.expanduser().resolve())
-        if url is not None:
-            table["url"] = url
+        table |= _ics_keys(path, url)
     elif kind == "caldav":
-        table |= {"url": url or "", "username": username}
-        if password_command:
-            table["password_command"] = shlex.split(password_command)
-        if password_env:
-            table["password_env"] = password_env
-        if calendar:
-            table["calendars"] = calendar
+        table |= _caldav_keys(url, username, password_command, password_env, calendar)
     elif kind == "google":
-        if calendar:
-            table["calendar_ids"] = calendar
-        if client_secrets is not None:
-            table["client_secrets"] = str(client_secrets.expanduser().resolve())
-    for setting in other_keys or []:  # any type's other keys, a third party's included
+        table |= _google_keys(calendar, client_secrets)
+    table |= _other_keys(other_keys or [])  # any type's other keys, a third party's included
+    calendar_tables.add(session(ctx).config_path, table)
+    typer.echo(f"Added calendar {name} ({kind}). Check it with: nudger calendars test {name}")
+
+
+def _ics_keys(path: Path | None, url: str | None) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if path is not None:
+        keys["path"] = str(path.expanduser().resolve())
+    if url is not None:
+        keys["url"] = url
+    return keys
+
+
+def _caldav_keys(
+    url: str | None,
+    username: str,
+    password_command: str | None,
+    password_env: str,
+    calendars: list[str] | None,
+) -> dict[str, Any]:
+    keys: dict[str, Any] = {"url": url or "", "username": username}
+    if password_command:
+        keys["password_command"] = shlex.split(password_command)  # an argv list, never a shell
+    if password_env:
+        keys["password_env"] = password_env
+    if calendars:
+        keys["calendars"] = calendars
+    return keys
+
+
+def _google_keys(calendar_ids: list[str] | None, client_secrets: Path | None) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if calendar_ids:
+        keys["calendar_ids"] = calendar_ids
+    if client_secrets is not None:
+        keys["client_secrets"] = str(client_secrets.expanduser().resolve())
+    return keys
+
+
+def _other_keys(settings: list[str]) -> dict[str, Any]:
+    """`--set KEY=VALUE` pairs, each value read as TOML where it parses, else as text."""
+    from nudger.config import edit as config_edit
+
+    keys: dict[str, Any] = {}
+    for setting in settings:
         key, equals, raw = setting.partition("=")
         if not equals or not key.strip():
             raise UsageError(
                 f"--set {setting!r}: use KEY=VALUE", hint="such as --set enabled=false"
             )
-        table[key.strip()] = config_edit.parse_value(raw)
-
-    def change(document: Any) -> None:
-        import tomlkit
-
-        entries = document.setdefault("calendars", tomlkit.aot())
-        if any(str(e.get("name", "")).casefold() == name.casefold() for e in entries):
-            raise UsageError(f"a calendar named {name!r} exists", hint="pick another name")
-        entries.append(table)
-
-    config_edit.edit(session(ctx).config_path, change)
-    typer.echo(f"Added calendar {name} ({kind}). Check it with: nudger calendars test {name}")
+        keys[key.strip()] = config_edit.parse_value(raw)
+    return keys
 
 
 @calendars_app.command("list", epilog="Example: nudger calendars list --json")
@@ -177,23 +200,12 @@ def calendars_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The source's name.")]
 ) -> None:
     """Stop reading a calendar. The facts it gave stay in the log."""
-    from nudger.config import edit as config_edit
+    from nudger.config import calendar_tables
     from nudger.log.sync_state import forget_source
 
     run = session(ctx)
     names = [c.name for c in run.settings.calendars]
-    match = next((n for n in names if n.casefold() == name.casefold()), None)
-    if match is None:
-        raise UsageError(
-            f"no calendar named {name!r}", hint=f"calendars: {', '.join(names) or 'none'}"
-        )
-
-    def change(document: Any) -> None:
-        entries = document["calendars"]
-        index = next(i for i, e in enumerate(entries) if str(e.get("name")) == match)
-        del entries[index]
-
-    config_edit.edit(run.config_path, change)
+    match = calendar_tables.remove(run.config_path, name, names)
     with run.store() as store:
         forget_source(store, match)
     typer.echo(f"Removed calendar {match}; what it logged stays.")
