@@ -226,7 +226,10 @@ def test_calendars_add_test_list_remove(cli: RunCli, home: Path, config_path: Pa
         (folder / name).write_bytes(text)
     added = cli("calendars", "add", "home", "--type", "ics", "--path", str(folder))
     assert added.code == 0, added.err
-    assert cli("calendars", "add", "HOME", "--type", "ics", "--path", str(folder)).code == 2
+    again = cli("calendars", "add", "HOME", "--type", "ics", "--path", str(folder))
+    assert (again.code, again.err.splitlines()[0]) == (2, "nudger: a calendar named 'HOME' exists")
+    unset = cli("calendars", "add", "web", "--type", "ics", "--set", "interval")
+    assert (unset.code, unset.err.splitlines()[0]) == (2, "nudger: --set 'interval': use KEY=VALUE")
     bad = cli("calendars", "add", "dav", "--type", "caldav", "--url", "ftp://x")
     assert bad.code == 2
     assert "use an http:// or https:// address" in bad.err
@@ -236,8 +239,14 @@ def test_calendars_add_test_list_remove(cli: RunCli, home: Path, config_path: Pa
     assert "12 .ics files, 12 events" in tested.out
     listed = json.loads(cli("calendars", "list", "--json").out)
     assert [(c["name"], c["type"], c["last_sync"]) for c in listed] == [("home", "ics", None)]
-    removed = cli("calendars", "remove", "home")
+    unknown = cli("calendars", "remove", "work")
+    assert (unknown.code, unknown.err) == (
+        2,
+        "nudger: no calendar named 'work'\n  calendars: home\n",
+    )
+    removed = cli("calendars", "remove", "HOME")
     assert removed.code == 0
+    assert removed.out == "Removed calendar home; what it logged stays.\n"
     assert json.loads(cli("calendars", "list", "--json").out) == []
 
 
