@@ -7,8 +7,8 @@ suite's notification server on it (`tests.dbus_session`), a local calendar folde
 with Alex that starts 3 minutes from now, and the `nudger daemon` process with
 `dates.lead_times = ["2m"]`. It prints when the reminder was due, when it reached the server
 (and the delay), how many notifications arrived, and, after the bench presses "Done" on it,
-whether the answer is in the log. (`tests/test_daemon_desktop.py` runs the same scenario scaled
-down to seconds, in-process.)
+whether the answer is in the log. (`tests/daemon/test_daemon_desktop.py` runs the same scenario
+scaled down to seconds, in-process.)
 
 Bars: exactly one notification; it arrives at most 2 s after its due time (and not before);
 the press writes `nudge.done` to the log. Exits 0 when all hold.

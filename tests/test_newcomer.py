@@ -25,11 +25,11 @@ from caldav.davclient import DAVClient
 from nudger import clock
 from nudger.daemon import wake
 from tests.caldav_servers import Server
+from tests.cli.test_report import read_tables, sides
 from tests.conftest import RunCli
 from tests.daemon_harness import plan_text
 from tests.dbus_session import NotificationServer
 from tests.story import ALEX, BERLIN, EXPECTED, ME, story
-from tests.test_report import read_tables, sides
 
 TODAY = clock.now().date()
 

@@ -25,7 +25,7 @@ from nudger.private_file import write_private
 from tests.conftest import RunCli
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
 from tests.story import CONFIG, EXPECTED, ME, story
-from tests.test_calendar_sync import balance, entry_count
+from tests.sync.test_calendar_sync import balance, entry_count
 
 TODAY = clock.now().date()  # as in the ICS test: the story ends the week before the real today
 CALENDAR = "primary"

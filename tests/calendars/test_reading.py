@@ -6,7 +6,7 @@ driver as that system's users do and reading it only through the real adapter, a
 would: each sync gets the cursor of the one before. Where a source cannot show a behaviour the
 test is skipped with the driver's reason; where it breaks the contract today the test is a
 strict xfail naming the divergence. What only one adapter has stays beside its adapter
-(`tests/test_caldav_source.py`, `tests/test_google_source.py`).
+(`tests/integrations/test_caldav_source.py`, `tests/integrations/test_google_source.py`).
 """
 
 from __future__ import annotations

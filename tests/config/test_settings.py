@@ -24,7 +24,7 @@ from nudger.config.settings import Settings
 from nudger.config.settings_core import SECTION_NAMES, Person, QuerySettings
 from nudger.errors import ConfigError
 
-EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 
 
 def all_models(model: type[BaseModel]) -> list[type[BaseModel]]:

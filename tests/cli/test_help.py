@@ -3,7 +3,7 @@ and ends with an example (an epilog starting "Example:" or "Examples:").
 
 The command tree is walked from `load_commands()`, so a command added anywhere is checked without
 a list to keep up to date. (The sample config is checked against the settings schema in
-tests/test_settings.py.)
+tests/config/test_settings.py.)
 """
 
 from __future__ import annotations

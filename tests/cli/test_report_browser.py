@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_report import ALEX_BARS, ALEX_SHARE_POINTS, CONFIG, WINDOW, build_log
 from tests.conftest import RunCli
-from tests.test_report import ALEX_BARS, ALEX_SHARE_POINTS, CONFIG, WINDOW, build_log
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TIMEOUT = 10.0  # seconds for any one answer; the whole test takes about two

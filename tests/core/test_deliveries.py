@@ -153,19 +153,21 @@ def test_an_action_the_nudge_does_not_offer_is_refused(store: Store) -> None:
     assert queries.entries(store.db) == []
 
 
+DINNER_OF_UNKNOWN_IDEA = NewEntry(
+    NOW - timedelta(hours=1),
+    Kind.PLAN,
+    Who.UNKNOWN,
+    "calendar:home",
+    "plan:home:d1",
+    "Alex",
+    {"uid": "d1", "summary": "Dinner", "start": (NOW + timedelta(days=2)).isoformat()},
+)
+
+
 def test_who_suggested_answers_correct_the_plan_that_stands(store: Store) -> None:
     """ "Them" replaces the plan entry; a later "me" replaces that correction in turn."""
     config = settings(dates={"lead_times": [], "ask_who_initiated": True})
-    plan = NewEntry(
-        NOW - timedelta(hours=1),
-        Kind.PLAN,
-        Who.UNKNOWN,
-        "calendar:home",
-        "plan:home:d1",
-        "Alex",
-        {"uid": "d1", "summary": "Dinner", "start": (NOW + timedelta(days=2)).isoformat()},
-    )
-    store.append(plan, now=NOW)
+    store.append(DINNER_OF_UNKNOWN_IDEA, now=NOW)
     [ask] = [d for d in pending(store, config) if d.nudge.kind is NudgeKind.WHO_SUGGESTED]
 
     agenda.record_answer(store, ask, "them", config, now=NOW)
@@ -184,16 +186,7 @@ def test_a_who_suggested_nudge_held_by_quiet_hours_still_corrects_its_plan(store
         dates={"lead_times": [], "ask_who_initiated": True},
         notifications={"quiet_hours": {"enabled": True, "start": "12:00", "end": "16:00"}},
     )
-    plan = NewEntry(
-        NOW - timedelta(hours=1),
-        Kind.PLAN,
-        Who.UNKNOWN,
-        "calendar:home",
-        "plan:home:d1",
-        "Alex",
-        {"uid": "d1", "summary": "Dinner", "start": (NOW + timedelta(days=2)).isoformat()},
-    )
-    store.append(plan, now=NOW)
+    store.append(DINNER_OF_UNKNOWN_IDEA, now=NOW)
     [ask] = [d for d in pending(store, config) if d.nudge.kind is NudgeKind.WHO_SUGGESTED]
     assert ask.nudge.due == NOW + timedelta(hours=2)  # 16:00 in Berlin, the end of quiet hours
 

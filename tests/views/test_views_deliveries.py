@@ -13,7 +13,7 @@ from nudger.core import deliveries as records
 from nudger.errors import UsageError
 from nudger.log.store import Store
 from nudger.views import deliveries
-from tests.test_deliveries import NOW, config_zone, settings
+from tests.core.test_deliveries import NOW, config_zone, settings
 
 ZONE = config_zone(settings())
 

@@ -25,7 +25,7 @@ import pytest
 from nudger.daemon import systemd
 from nudger.ops import service
 
-UNIT = Path(__file__).parent.parent / "systemd" / "nudger.service"
+UNIT = Path(__file__).parents[2] / "systemd" / "nudger.service"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 from nudger.ops import service
 from tests.conftest import RunCli
 
-TEMPLATE = (Path(__file__).parent.parent / "systemd" / "nudger.service").read_text(encoding="utf-8")
+TEMPLATE = (Path(__file__).parents[2] / "systemd" / "nudger.service").read_text(encoding="utf-8")
 FAKE_SYSTEMCTL = """#!/bin/sh
 # Records its arguments, one call a line, tab-separated; answers like systemctl.
 for word in "$@"; do printf '%s\\t' "$word"; done >> "$FAKE_SYSTEMCTL_LOG"

@@ -3,9 +3,9 @@
 Real parts where they are cheap: an ICS folder, a private D-Bus with a notification server on it
 (tests/dbus_session.py), a closed port for an unreachable CalDAV server, the fake Google for a
 revoked grant, a log file overwritten with garbage. A systemd user manager cannot run here, so
-`systemctl` is a fake first on PATH (as in tests/test_service.py) that answers `show-environment`,
-`is-enabled` and `is-active` as a test tells it; and the daemon's "running" is its bound socket
-(`nudger.daemon.wake`), which is what doctor and `status` look at.
+`systemctl` is a fake first on PATH (as in tests/ops/test_service.py) that answers
+`show-environment`, `is-enabled` and `is-active` as a test tells it; and the daemon's "running"
+is its bound socket (`nudger.daemon.wake`), which is what doctor and `status` look at.
 """
 
 from __future__ import annotations
