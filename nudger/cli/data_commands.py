@@ -14,7 +14,7 @@ from nudger.errors import EXIT_FAILURE, UsageError
 
 if TYPE_CHECKING:
     from nudger.log.export import Footprint
-    from nudger.views.people import Forgetting
+    from nudger.views.forgetting import Forgetting
 
 
 @app.command(
@@ -80,7 +80,7 @@ def forget(
     """Delete everything the log holds about someone, for good, and stop tracking them."""
     from nudger.config import people
     from nudger.log import export as exporting
-    from nudger.views.people import forgetting
+    from nudger.views.forgetting import forgetting
 
     run = session(ctx)
     with run.store_for_reading() as store:

@@ -1,5 +1,5 @@
 """Whom a query is about: the person named (configured, tracked or not, or someone only the log
-still holds entries for), or everyone tracked; and whom `nudger forget` erases.
+still holds entries for), or everyone tracked. (Whom `nudger forget` erases: `views.forgetting`.)
 
 The configured people come in as the settings' list, the logged names from the log's queries;
 the names a query accepts are thus the same for `balance`, `report`, `history` and `forget`.
@@ -10,15 +10,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from nudger.config import people
 from nudger.config.settings_core import Person
-from nudger.errors import UnknownPersonError
-from nudger.log import export, queries
-
-if TYPE_CHECKING:
-    from nudger.core.detect import Tracked  # detection's modules stay off the query path
+from nudger.log import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,16 +23,6 @@ class Chosen:
     name: str
     kind: str | None
     tracked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Forgetting:
-    """Whom `forget` erases, what the log holds about them, and who keeps their shared plans."""
-
-    subject: Tracked
-    configured: Person | None  # their [[people]] table, if the config has one
-    others: tuple[Tracked, ...]  # everyone else still tracked: shared stored plans stay
-    footprint: export.Footprint
 
 
 def chosen_people(
@@ -62,6 +46,9 @@ def chosen_people(
 
 def resolve_person(configured: Sequence[Person], name: str, logged: Sequence[str]) -> Chosen:
     """A configured person (tracked or not), else someone the log still has entries for."""
+    from nudger.config import people  # only when a person is named: `balance` alone skips it
+    from nudger.errors import UnknownPersonError
+
     try:
         found = people.find(configured, name)
     except UnknownPersonError:
@@ -70,28 +57,3 @@ def resolve_person(configured: Sequence[Person], name: str, logged: Sequence[str
             raise people.unknown_person(name, [p.name for p in configured] + list(logged)) from None
         return Chosen(match, None, False)
     return Chosen(found.name, found.kind, found.tracked)
-
-
-def forgetting(db: sqlite3.Connection, configured: Sequence[Person], name: str) -> Forgetting:
-    """Whom `forget NAME` erases: someone in the config (tracked or removed, by name or alias),
-    else someone the log still has entries for; the error lists both kinds of names."""
-    subject, person = _subject(configured, name, queries.logged_people(db))
-    others = tuple(
-        export.subject_from(p.name, p.emails, p.aliases)
-        for p in configured
-        if p.tracked and p.name.casefold() != subject.name.casefold()
-    )
-    return Forgetting(subject, person, others, export.footprint(db, subject, others))
-
-
-def _subject(
-    configured: Sequence[Person], name: str, logged: Sequence[str]
-) -> tuple[Tracked, Person | None]:
-    try:
-        found = people.find(configured, name)
-    except UnknownPersonError:
-        match = next((n for n in logged if n.casefold() == " ".join(name.split()).casefold()), None)
-        if match is None:
-            raise people.unknown_person(name, [p.name for p in configured] + list(logged)) from None
-        return export.subject_from(match), None
-    return export.subject_from(found.name, found.emails, found.aliases), found

@@ -13,8 +13,9 @@ from nudger.config.settings_core import Person
 from nudger.core.model import NewEntry, Who
 from nudger.errors import UnknownPersonError
 from nudger.log.store import Store
+from nudger.views.forgetting import forgetting
 from nudger.views.history import history
-from nudger.views.people import Chosen, chosen_people, forgetting
+from nudger.views.people import Chosen, chosen_people
 
 NOW = datetime(2026, 6, 10, 12, tzinfo=UTC)
 PEOPLE = [
