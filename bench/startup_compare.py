@@ -11,13 +11,17 @@ path), taking turns within every round in a rotated order; the first round is a 
 Both trees must print the same answer. Each run is timed twice: wall clock, and the CPU time the
 child used (user + system, from `getrusage`), which a busy or noisy virtual machine disturbs far
 less. The bar: this checkout's median CPU time is at most REV's plus 5 %. Exits 0 when it holds,
-1 otherwise.
+1 otherwise. Bytecode is cached as an installed package's is (`PYTHONDONTWRITEBYTECODE` is
+dropped for the children, the warm-up round writes it), so compiling nudger's sources on every
+run does not count. With `--instructions`, each tree also runs once under valgrind's callgrind,
+whose instruction count does not depend on the machine's load at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import statistics
 import subprocess
@@ -73,6 +77,21 @@ def measure(
     return times
 
 
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """The instructions one run executes, counted by callgrind (hash seed fixed)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        env=env | {"PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        sys.exit(f"callgrind printed no count: {done.stderr[-500:]}")
+    return int(found[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -81,6 +100,9 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=31, help="including one warm-up round")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench" / ".work")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions with callgrind"
+    )
     arguments = parser.parse_args()
     if arguments.rounds < 3:
         parser.error("--rounds must be at least 3 (one warm-up, two measured)")
@@ -94,6 +116,7 @@ def main() -> None:
     # A fixed window, so both trees answer the same question whatever second they run in.
     query = ["balance", "--json", "--since", "2026-08-01", "--until", "2026-11-01"]
     commands = {name: [sys.executable, "-P", "-m", "nudger", *query] for name in trees}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode, as after `pip install`
     envs = {name: env | {"PYTHONPATH": str(tree)} for name, tree in trees.items()}
     answers = {
         name: json.loads(
@@ -118,6 +141,12 @@ def main() -> None:
     holds = ratio <= NOISE
     outcome = "PASS" if holds else "FAIL"
     print(f"\nCPU now / before ({arguments.against}): {ratio:.3f}x (bar ≤ {NOISE}x)  {outcome}")
+    if arguments.instructions:
+        counts = {name: instructions(commands[name], envs[name]) for name in trees}
+        print(
+            f"instructions: before {counts['before']:,}, now {counts['now']:,} "
+            f"({counts['now'] / counts['before']:.3f}x)"
+        )
     sys.exit(0 if holds else 1)
 
 
