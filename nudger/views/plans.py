@@ -46,7 +46,7 @@ class PlanRow:
             "person": self.person,
             "start": self.start,
             "summary": self.summary,
-            "kind": "plan",
+            "kind": Kind.PLAN.value,
             "initiator": self.initiator,
             "status": self.status,
             "source": self.source,
