@@ -48,7 +48,11 @@ def query_window(run: Session, since: str | None, until: str | None) -> tuple[da
         else parse_since(since, run.now, run.zone)
     )
     if start >= end:
-        raise UsageError(f"the window is empty: --since {since} is not before --until {until}")
+        later = "now" if until is None else f"--until {until}"
+        raise UsageError(
+            f"the window is empty: --since {since} is not before {later}",
+            hint="give --since an earlier date, or --until a later one",
+        )
     return start, end
 
 

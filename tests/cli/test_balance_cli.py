@@ -300,4 +300,17 @@ def test_an_empty_window_is_refused(cli: RunCli, setup: Callable[[str], None]) -
     setup("UTC")
     result = cli("balance", "--since", "2026-05-01", "--until", "2026-04-01")
     assert result.code == 2
-    assert "window is empty" in result.err
+    assert result.err.splitlines()[0] == (
+        "nudger: the window is empty: --since 2026-05-01 is not before --until 2026-04-01"
+    )
+
+
+def test_a_window_starting_after_now_says_now(cli: RunCli, setup: Callable[[str], None]) -> None:
+    """Without --until the window ends now, and the message says so (it said "--until None")."""
+    setup("UTC")
+    result = cli("balance", "--since", "2999-01-01")
+    assert (result.code, result.err) == (
+        2,
+        "nudger: the window is empty: --since 2999-01-01 is not before now\n"
+        "  give --since an earlier date, or --until a later one\n",
+    )
