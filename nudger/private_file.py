@@ -1,4 +1,5 @@
-"""Writing a file only its owner may read, atomically: settings, grants and tokens.
+"""Writing a file only its owner may read, atomically: settings, grants and tokens; and making
+the folders that hold them, which only their owner may open.
 
 Created 0600 (never chmodded later, so it is never readable by others even for a moment) in a
 0700 folder, fsynced, renamed over the old one, and the rename fsynced: a crash leaves the old
@@ -11,6 +12,19 @@ import os
 from pathlib import Path
 
 
+def make_private_folder(path: Path) -> None:
+    """Create `path` and every missing folder above it 0700. `mkdir(parents=True)` would give
+    the folders above the default mode: `init` made the data folder 0755 that way while
+    creating the calendar folder inside it. A folder that exists is left as it is."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def write_private(path: Path, text: str, *, durable: bool = True) -> None:
     """Replace `path` with `text` atomically, the file 0600 from its creation on (never
     chmodded later, so it is never readable by others even for a moment), a new folder 0700.
@@ -18,7 +32,7 @@ def write_private(path: Path, text: str, *, durable: bool = True) -> None:
     `durable=False` skips the flushes to disk: still atomic for readers and against a killed
     process, for a file rewritten often whose loss in a power cut costs nothing (a heartbeat),
     so writing it does not wake the disk every minute."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)  # a leftover of a crash; O_EXCL below refuses symlinks
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -47,7 +47,7 @@ def init(
     import getpass
 
     from nudger.config.file import parse_document, validate
-    from nudger.private_file import write_private
+    from nudger.private_file import make_private_folder, write_private
 
     run = session(ctx)
     config = run.config_path
@@ -61,7 +61,7 @@ def init(
         validate(parse_document(text, config), config)
         write_private(config, text)
         typer.echo(f"Wrote a starter config to {config}")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folder(folder)
     with run.store() as store:
         typer.echo(f"The log is at {store.path}; .ics files go in {folder}")
     typer.echo(

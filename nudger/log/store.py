@@ -22,6 +22,7 @@ from types import TracebackType
 from nudger.core.model import NewEntry
 from nudger.errors import StoreError
 from nudger.log.migrations import MIGRATIONS
+from nudger.private_file import make_private_folder
 
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -37,7 +38,7 @@ class Store:
     def open(cls, path: Path) -> Store:
         """Open (creating the folder and file if needed) and bring the schema up to date."""
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_folder(path.parent)
             _create_private(path)
             connection = _connect(str(path))
             _use_write_ahead_log(connection)

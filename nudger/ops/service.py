@@ -193,7 +193,7 @@ def install(command: Sequence[str], data_folder: Path) -> Outcome:
     exists), and where a user manager runs, reload it and enable and start the service; where
     none runs, list the commands for later. Installing again replaces the unit and restarts a
     running service whose unit changed."""
-    from nudger.private_file import write_private
+    from nudger.private_file import make_private_folder, write_private
 
     text = render_unit(unit_template(), command)
     path = unit_folder() / UNIT_NAME
@@ -202,7 +202,7 @@ def install(command: Sequence[str], data_folder: Path) -> Outcome:
     try:
         write_private(path, text)
         if not data_folder.is_dir():
-            data_folder.mkdir(mode=0o700, parents=True)
+            make_private_folder(data_folder)
             outcome.done.append(f"Created {data_folder}, where the service keeps the log.")
     except OSError as error:
         raise ServiceError(f"cannot write {error.filename}: {error.strerror}") from error

@@ -45,6 +45,16 @@ def test_init_writes_a_valid_starter_and_never_overwrites(
     assert config_path.read_text(encoding="utf-8") == written
 
 
+def test_init_makes_every_folder_it_creates_private(cli: RunCli, home: Path) -> None:
+    """The data folder held the log 0755 once: it was made as the calendar folder's parent."""
+    assert cli("init", "--name", "Sam").code == 0
+    made = [".config", ".config/nudger", ".local", ".local/share", ".local/share/nudger"]
+    made += [".local/share/nudger/calendar"]
+    assert {name: oct(stat.S_IMODE((home / name).stat().st_mode)) for name in made} == {
+        name: "0o700" for name in made
+    }
+
+
 def test_config_path_follows_the_option_and_the_environment(
     cli: RunCli, config_path: Path, tmp_path: Path, monkeypatch: object
 ) -> None:
