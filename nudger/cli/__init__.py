@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 import typer
 
-from nudger.cli.app import app
+from nudger.cli.app import app, silence_stdout
+from nudger.errors import EXIT_FAILURE
 
 COMMAND_MODULES = {
     "init": "config_commands",
@@ -71,8 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The console script: runs the app and returns its exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     command = load_commands(invoked_command(args))
+    code = 0
     try:
         command(args=args, prog_name="nudger")
     except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
-    return 0
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    try:  # what is still buffered goes now, where a closed pipe can be answered quietly
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_FAILURE
+    return code

@@ -101,6 +101,19 @@ class Session:
         return Store.open_for_reading(paths.log_path())
 
 
+def silence_stdout() -> None:
+    """After the reader closed the pipe (`nudger plans | head`), send what is left of stdout
+    nowhere, so Python does not complain when it flushes at exit (the `signal` docs' recipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def reader_went_away() -> NoReturn:
+    """A closed pipe is a quiet exit with 1, as rich makes it for its tables."""
+    silence_stdout()
+    raise typer.Exit(EXIT_FAILURE)
+
+
 class NudgerGroup(TyperGroup):
     """The root group: runs every command inside the one error handler."""
 
@@ -111,6 +124,8 @@ class NudgerGroup(TyperGroup):
             _fail(ctx, error.message, error.hint, error.exit_code)
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", None, EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            reader_went_away()
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
         except Exception as error:

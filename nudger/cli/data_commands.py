@@ -48,25 +48,12 @@ def export(
     run = session(ctx)
     with run.store_for_reading() as store:
         if out is None or str(out) == "-":
-            try:
-                exporting.write(store.db, kind, sys.stdout)
-                sys.stdout.flush()
-            except BrokenPipeError:
-                _reader_went_away()
+            exporting.write(store.db, kind, sys.stdout)
+            sys.stdout.flush()  # a closed pipe surfaces here, inside the error handler
             return
         with exporting.private_output(out.expanduser()) as file:
             count = exporting.write(store.db, kind, file)
     typer.echo(f"Wrote {count} entries to {out} (readable only by you).", err=True)
-
-
-def _reader_went_away() -> None:
-    """`nudger export | head`: the reader closed the pipe. Stop quietly, and keep Python from
-    complaining when it flushes stdout at exit (the recipe in the `signal` module's docs)."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(EXIT_FAILURE)
 
 
 @app.command(epilog="Examples: nudger forget Alex · nudger forget Alex --yes (no question asked)")

@@ -224,3 +224,35 @@ def test_each_command_runs_from_the_console_script(command: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Usage: nudger" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["history", "--limit", "2000"], ["history", "--json", "--limit", "2000"], ["export"]],
+    ids=["table", "json", "export"],
+)
+def test_a_reader_that_closes_the_pipe_is_a_quiet_exit(
+    people: Path, log_path: Path, args: list[str]
+) -> None:
+    """`nudger history | head`: no "unexpected BrokenPipeError", no complaint at exit."""
+    from datetime import UTC, datetime, timedelta
+
+    from nudger.core.model import Kind, NewEntry, Who
+    from nudger.log.store import Store
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with Store.open(log_path) as store:
+        messages = [
+            NewEntry(now - timedelta(hours=n), Kind.MESSAGE, Who.ME, "manual", f"m{n}", "Alex")
+            for n in range(2000)
+        ]
+        store.append_many(messages, now=now)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nudger", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before nudger writes, like `| true`
+    error = child.stderr.read().decode()
+    assert (child.wait(timeout=60), error) == (1, "")

@@ -50,9 +50,9 @@ def test_init_makes_every_folder_it_creates_private(cli: RunCli, home: Path) -> 
     assert cli("init", "--name", "Sam").code == 0
     made = [".config", ".config/nudger", ".local", ".local/share", ".local/share/nudger"]
     made += [".local/share/nudger/calendar"]
-    assert {name: oct(stat.S_IMODE((home / name).stat().st_mode)) for name in made} == {
-        name: "0o700" for name in made
-    }
+    assert {
+        name: oct(stat.S_IMODE((home / name).stat().st_mode)) for name in made
+    } == dict.fromkeys(made, "0o700")
 
 
 def test_config_path_follows_the_option_and_the_environment(
