@@ -76,6 +76,11 @@ def _write(path: Path, text: str, open_page: bool) -> None:
     target = path.expanduser().resolve()
     if target.is_dir():
         raise UsageError(f"--out {path} is a folder", hint=f"name a file, such as {DEFAULT_OUT}")
+    if not target.parent.is_dir():  # a typo'd folder is not made: the page would be lost there
+        raise UsageError(
+            f"--out {path}: the folder {target.parent} does not exist",
+            hint="create it first, or name a file in a folder that exists",
+        )
     try:
         write_private(target, text)
     except OSError as error:

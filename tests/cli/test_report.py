@@ -360,10 +360,25 @@ def test_open_hands_the_file_to_the_browser_module(
 
     monkeypatch.setattr("webbrowser.open", fake_open)
     target = tmp_path / "out" / "alex.html"
+    target.parent.mkdir()
     result = cli("report", "Alex", "--out", str(target), "--open")
     assert result.code == 0, result.err
     assert opened == [target.as_uri()]
     assert cli("report", "--out", "-", "--open").code == 2
+
+
+def test_out_in_a_folder_that_does_not_exist_is_refused(
+    cli: RunCli, known_log: Path, tmp_path: Path
+) -> None:
+    """It used to make the folders, so a typo'd path quietly put the page somewhere new."""
+    target = tmp_path / "nowhere" / "deeper" / "r.html"
+    result = cli("report", "--out", str(target))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"nudger: --out {target}: the folder {target.parent} does not exist",
+        "  create it first, or name a file in a folder that exists",
+    ]
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_an_unknown_person_is_refused_with_close_names(cli: RunCli, known_log: Path) -> None:
