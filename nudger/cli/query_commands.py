@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 Since = Annotated[
     str | None,
     typer.Option(
-        help="Start: a span back (90d, 12w, 6mo, 1y) or a date (2026-03-01).", show_default=False
+        help="Start: a span back (90d, 6mo), yesterday, a date (2026-03-01): any --at form.",
+        show_default=False,
     ),
 ]
 Until = Annotated[
     str | None,
     typer.Option(
-        help="End: a date (included) or a date and time; default now.", show_default=False
+        help="End: a date or yesterday (included), or a date and time; default now.",
+        show_default=False,
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]

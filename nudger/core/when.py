@@ -30,10 +30,13 @@ _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 DURATION_FORMS = "a number and a unit: 30s, 15m, 2h, 3d, 2w, or a sum such as 1h30m"
 SINCE_FORMS = (
-    "a span back from now (24h, 90d, 12w, 6mo, 1y), a date (2026-03-01) "
-    "or a date and time (2026-03-01T18:00)"
+    "a span back from now (24h, 90d, 12w, 6mo, 1y), today, yesterday, yesterday 19:00, -2d, "
+    "90m ago, a date (2026-03-01) or a date and time (2026-03-01T18:00)"
 )
-UNTIL_FORMS = "a date (2026-03-31, included), a date and time (2026-03-31T18:00), today or now"
+UNTIL_FORMS = (
+    "a date (2026-03-31, included), today, yesterday (included), now, yesterday 19:00, -2d, "
+    "or a date and time (2026-03-31T18:00)"
+)
 AT_FORMS = (
     "now, today, yesterday, a clock time (19:00), yesterday 19:00, -2d, -3h, 90m ago, "
     "a date (2026-03-01) or a date and time (2026-03-01T19:00, an offset is optional)"
@@ -78,7 +81,8 @@ def months_back(instant: datetime, months: int, zone: tzinfo) -> datetime:
 
 
 def parse_since(text: str, now: datetime, zone: tzinfo) -> datetime:
-    """The start of a query window: a span back from `now` or a date (from its local midnight)."""
+    """The start of a query window: a span back from `now`, or any moment `--at` takes (a day
+    word or a date from its local midnight, `yesterday 19:00`, `-2d`), so the two agree."""
     value = text.strip()
     relative = re.fullmatch(_RELATIVE_SINCE, value)
     if relative:
@@ -88,31 +92,39 @@ def parse_since(text: str, now: datetime, zone: tzinfo) -> datetime:
         if unit == "y":
             return months_back(now, 12 * count, zone)
         return now - count * _FIXED_UNITS[unit]
-    parsed = _parse_iso(value, zone)
-    if parsed is None:
+    moment = _moment(value, now, zone)
+    if moment is None:
         raise UsageError(f"--since {text!r} is not understood; use {SINCE_FORMS}")
-    return parsed
+    return moment
 
 
 def parse_until(text: str, now: datetime, zone: tzinfo) -> datetime:
-    """The end of a query window, exclusive: a bare date includes that whole day."""
-    value = text.strip().lower()
-    if value == "now":
-        return now
-    if value == "today":
-        return local_midnight(now.astimezone(zone).date() + timedelta(days=1), zone)
+    """The end of a query window, exclusive: a day word or a bare date includes that whole day;
+    any other moment `--at` takes ends it there."""
+    value = " ".join(text.strip().lower().split())
+    if value in _DAY_WORDS:
+        day = now.astimezone(zone).date() + timedelta(days=_DAY_WORDS[value])
+        return local_midnight(day + timedelta(days=1), zone)
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        parsed = _parse_iso(text.strip(), zone)
-        if parsed is None:
+        moment = _moment(text.strip(), now, zone)
+        if moment is None:
             raise UsageError(f"--until {text!r} is not understood; use {UNTIL_FORMS}") from None
-        return parsed
+        return moment
     return local_midnight(day + timedelta(days=1), zone)
 
 
 def parse_at(text: str, now: datetime, zone: tzinfo) -> datetime:
     """When something happened: `now`, `yesterday 19:00`, `-2d`, `19:00`, an ISO date or time."""
+    moment = _moment(text, now, zone)
+    if moment is None:
+        raise UsageError(f"--at {text!r} is not understood; use {AT_FORMS}")
+    return moment
+
+
+def _moment(text: str, now: datetime, zone: tzinfo) -> datetime | None:
+    """The moment `text` names in any of the `--at` forms; None when it names none."""
     value = " ".join(text.strip().lower().split())
     if value == "now":
         return now
@@ -132,10 +144,7 @@ def parse_at(text: str, now: datetime, zone: tzinfo) -> datetime:
         if match:
             wall = datetime.combine(local_day, time(int(match[1]), int(match[2])))
             return _localize(wall, zone)
-    parsed = _parse_iso(text.strip(), zone)
-    if parsed is None:
-        raise UsageError(f"--at {text!r} is not understood; use {AT_FORMS}")
-    return parsed
+    return _parse_iso(text.strip(), zone)
 
 
 def _parse_iso(value: str, zone: tzinfo) -> datetime | None:

@@ -314,3 +314,16 @@ def test_a_window_starting_after_now_says_now(cli: RunCli, setup: Callable[[str]
         "nudger: the window is empty: --since 2999-01-01 is not before now\n"
         "  give --since an earlier date, or --until a later one\n",
     )
+
+
+def test_since_takes_the_forms_at_takes(cli: RunCli, setup: Callable[[str], None]) -> None:
+    """`--since yesterday` was refused while `log ... --at yesterday` worked."""
+    from datetime import timedelta
+
+    from nudger import clock
+
+    setup("UTC")
+    result = cli("balance", "--since", "yesterday", "--json")
+    assert result.code == 0, result.err
+    yesterday = clock.now().date() - timedelta(days=1)
+    assert {row["since"] for row in json.loads(result.out)} == {f"{yesterday}T00:00:00+00:00"}

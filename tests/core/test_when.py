@@ -75,6 +75,12 @@ def test_durations_round_trip(value: timedelta) -> None:
         ("2026-03-01", utc(2026, 2, 28, 23, 0)),  # local midnight in Berlin
         ("2026-03-01T18:00", utc(2026, 3, 1, 17, 0)),
         ("2026-03-01T18:00+00:00", utc(2026, 3, 1, 18, 0)),
+        # Every form --at takes is a start too (it used to refuse `--since yesterday`).
+        ("yesterday", utc(2026, 3, 27, 23, 0)),  # local midnight, still winter time
+        ("today", utc(2026, 3, 28, 23, 0)),
+        ("yesterday 19:00", utc(2026, 3, 28, 18, 0)),
+        ("-2d", NOW - timedelta(days=2)),
+        ("90m ago", NOW - timedelta(minutes=90)),
     ],
 )
 def test_since_forms(text: str, expected: datetime) -> None:
@@ -92,6 +98,10 @@ def test_months_back_clamps_to_the_shorter_month() -> None:
         ("2026-03-28T20:00", utc(2026, 3, 28, 19, 0)),
         ("now", NOW),
         ("today", utc(2026, 3, 29, 22, 0)),  # Berlin is on summer time by then
+        ("yesterday", utc(2026, 3, 28, 23, 0)),  # yesterday included: until today's midnight
+        ("Tomorrow", utc(2026, 3, 30, 22, 0)),
+        ("yesterday 19:00", utc(2026, 3, 28, 18, 0)),
+        ("-2d", NOW - timedelta(days=2)),
     ],
 )
 def test_until_forms(text: str, expected: datetime) -> None:
