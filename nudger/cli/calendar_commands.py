@@ -108,6 +108,11 @@ def calendars_add(
 def _ics_keys(path: Path | None, url: str | None) -> dict[str, Any]:
     keys: dict[str, Any] = {}
     if path is not None:
+        if not path.expanduser().exists():  # a typo, or a disk not mounted: say so now
+            raise UsageError(
+                f"--path {path} does not exist",
+                hint="create the folder (or check the path) and add the calendar again",
+            )
         keys["path"] = str(path.expanduser().resolve())
     if url is not None:
         keys["url"] = url

@@ -250,10 +250,23 @@ def test_calendars_add_test_list_remove(cli: RunCli, home: Path, config_path: Pa
     assert json.loads(cli("calendars", "list", "--json").out) == []
 
 
-def test_calendars_test_says_what_is_wrong(cli: RunCli, home: Path) -> None:
-    assert (
-        cli("calendars", "add", "gone", "--type", "ics", "--path", str(home / "nowhere")).code == 0
+def test_calendars_add_refuses_a_path_that_does_not_exist(cli: RunCli, home: Path) -> None:
+    result = cli("calendars", "add", "home", "--type", "ics", "--path", str(home / "nowhere"))
+    assert (result.code, result.err.splitlines()) == (
+        2,
+        [
+            f"nudger: --path {home / 'nowhere'} does not exist",
+            "  create the folder (or check the path) and add the calendar again",
+        ],
     )
+    assert json.loads(cli("calendars", "list", "--json").out) == []
+
+
+def test_calendars_test_says_what_is_wrong(cli: RunCli, home: Path) -> None:
+    folder = home / "nowhere"
+    folder.mkdir()
+    assert cli("calendars", "add", "gone", "--type", "ics", "--path", str(folder)).code == 0
+    folder.rmdir()  # a disk unmounted, a folder moved: it was there when it was added
     result = cli("calendars", "test")
     assert result.code == 1
     assert "✗ gone:" in result.out
