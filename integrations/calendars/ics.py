@@ -47,13 +47,13 @@ class IcsSource:
             parsed = ical.parse([(self.config.url, text or b"")])
             return [f"{self.config.url}: {len(parsed.components)} events"]
         path = self.config.path.expanduser() if self.config.path else Path()
-        files = _files(path)
+        files = _files(path, self.name)
         parsed = ical.parse((str(f), f.read_bytes()) for f in files)
         lines = [f"{path}: {len(files)} .ics files, {len(parsed.components)} events"]
         return lines + [f"  skipped: {problem}" for problem in parsed.problems[:10]]
 
     def _sync_path(self, path: Path, cursor: str | None, window: Window) -> Changes:
-        files = _files(path)
+        files = _files(path, self.name)
         fingerprint = _fingerprint(files, window)
         if cursor == fingerprint:
             return Changes(changed=(), cursor=cursor, complete=False)
@@ -129,7 +129,7 @@ class IcsSource:
             raise SourceError(f"cannot reach {host}: {reason}", retry=True) from None
 
 
-def _files(path: Path) -> list[Path]:
+def _files(path: Path, name: str) -> list[Path]:
     """The .ics files of a file, a vdir collection or a folder of collections."""
     if path.is_file():
         return [path]
@@ -137,7 +137,7 @@ def _files(path: Path) -> list[Path]:
         raise SourceError(
             f"{path} does not exist",
             retry=True,
-            remedy="create it, or fix the path with: nudger config set calendars.NAME.path ...",
+            remedy=f"create it, or fix the path with: nudger config set calendars.{name}.path ...",
         )
     return sorted(file for file in path.rglob("*.ics") if file.is_file())
 

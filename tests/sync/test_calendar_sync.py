@@ -269,8 +269,9 @@ def test_calendars_test_says_what_is_wrong(cli: RunCli, home: Path) -> None:
     folder.rmdir()  # a disk unmounted, a folder moved: it was there when it was added
     result = cli("calendars", "test")
     assert result.code == 1
-    assert "✗ gone:" in result.out
-    assert "does not exist" in result.out
+    assert f"✗ gone: {folder} does not exist\n" in result.out
+    # The fix names this calendar, not a placeholder (it said calendars.NAME.path).
+    assert "nudger config set calendars.gone.path ..." in result.out
 
 
 def test_a_loose_plan_is_scheduled_by_a_calendar_plan_or_lapses(cli: RunCli, folder: Path) -> None:
