@@ -14,6 +14,7 @@ from nudger.errors import EXIT_FAILURE, UsageError
 if TYPE_CHECKING:
     from nudger.core.deliveries import Delivery
     from nudger.log.sync_state import SourceState
+    from nudger.sync.calendars import Outcome
 
 
 NudgeId = Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")]
@@ -51,7 +52,20 @@ def daemon(
     asyncio.run(Daemon(run.config_option, clock=clock.now).run())
 
 
+def _print_outcome(outcome: Outcome) -> None:
+    mark = "✓" if outcome.ok else "✗"
+    typer.echo(f"{mark} {outcome.source}: {outcome.message}")
+    if outcome.remedy:
+        typer.echo(f"    {outcome.remedy}")
+    for problem in outcome.problems[:5]:
+        typer.echo(f"    skipped: {problem}", err=True)
+    if len(outcome.problems) > 5:
+        typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
+
+
 def _sync_once(run: Session) -> None:
+    import logging
+
     from nudger.config.core_values import rules_from
     from nudger.sync.calendars import factories, sync_all, window_for
 
@@ -62,22 +76,27 @@ def _sync_once(run: Session) -> None:
             "No calendars to sync. Add one: nudger calendars add NAME --type ics --path FOLDER"
         )
         return
-    with run.store() as store:
-        outcomes = sync_all(
-            store,
-            sources,
-            rules_from(settings),
-            window_for(settings, run.now, run.zone),
-            now=run.now,
-            loose_expire_after=settings.plans.loose_expire_after,
-        )
+    # The sync logs each failure and skipped item for the daemon's journal; here the outcomes
+    # below say each once (with the cap on skipped items), so the log stays quiet.
+    sync_log = logging.getLogger("nudger.sync")
+    quiet = logging.NullHandler()
+    sync_log.addHandler(quiet)
+    sync_log.propagate = False
+    try:
+        with run.store() as store:
+            outcomes = sync_all(
+                store,
+                sources,
+                rules_from(settings),
+                window_for(settings, run.now, run.zone),
+                now=run.now,
+                loose_expire_after=settings.plans.loose_expire_after,
+            )
+    finally:
+        sync_log.removeHandler(quiet)
+        sync_log.propagate = True
     for outcome in outcomes:
-        mark = "✓" if outcome.ok else "✗"
-        typer.echo(f"{mark} {outcome.source}: {outcome.message}")
-        for problem in outcome.problems[:5]:
-            typer.echo(f"    skipped: {problem}", err=True)
-        if len(outcome.problems) > 5:
-            typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
+        _print_outcome(outcome)
     if not any(outcome.ok for outcome in outcomes):
         raise typer.Exit(EXIT_FAILURE)
 

@@ -40,6 +40,7 @@ class Outcome:
     new_facts: int = 0
     problems: tuple[str, ...] = ()
     retry: bool = True
+    remedy: str | None = None  # a failure's fix, where the source knows one
 
 
 def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
@@ -172,7 +173,7 @@ def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outco
             at=now,
             message=error.message + (f" ({error.remedy})" if error.remedy else ""),
         )
-    return Outcome(name, False, error.message, retry=error.retry)
+    return Outcome(name, False, error.message, retry=error.retry, remedy=error.remedy)
 
 
 def _fingerprint(rules: Rules) -> str:

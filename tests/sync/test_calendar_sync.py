@@ -250,6 +250,42 @@ def test_calendars_add_test_list_remove(cli: RunCli, home: Path, config_path: Pa
     assert json.loads(cli("calendars", "list", "--json").out) == []
 
 
+def test_once_says_each_failure_and_skipped_item_once_with_its_fix(
+    folder: Path, write_config: Callable[[str], Path], home: Path
+) -> None:
+    """`daemon --once` printed the sync's own log lines too: every problem twice, and the
+    "… and N more" cap did nothing. Run as a user runs it, in a process of its own."""
+    import subprocess
+    import sys
+
+    for number in range(7):
+        (folder / f"broken-{number}.ics").write_text(
+            f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:broken-{number}\r\nSUMMARY:Alex\r\n"
+            "DTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            encoding="utf-8",
+        )
+    write_config(
+        CONFIG
+        + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{folder}"\n'
+        + f'\n[[calendars]]\nname = "gone"\ntype = "ics"\npath = "{home / "nowhere"}"\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "nudger", "daemon", "--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("does not exist") == 1
+    assert (
+        "    create it, or fix the path with: nudger config set calendars.gone.path" in done.stdout
+    )
+    assert "does not exist" not in done.stderr
+    skipped = [line for line in done.stderr.splitlines() if "broken-" in line]
+    assert len(skipped) == 5 and all(line.startswith("    skipped: ") for line in skipped)
+    assert "    … and 2 more skipped" in done.stderr.splitlines()
+
+
 def test_calendars_add_refuses_a_path_that_does_not_exist(cli: RunCli, home: Path) -> None:
     result = cli("calendars", "add", "home", "--type", "ics", "--path", str(home / "nowhere"))
     assert (result.code, result.err.splitlines()) == (
