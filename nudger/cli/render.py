@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nudger.config.settings_core import Person
-from nudger.core.balance import Month, PersonBalance, Sides
+from nudger.core.balance import Month, PersonBalance, Sides, leaning_words
 from nudger.core.model import Entry, Who
 from nudger.core.text import printable
 
@@ -96,6 +96,7 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
             (share, "bold"),
             "   ",
             (report.verdict, _VERDICT_STYLE[report.verdict]),
+            leaning_words(report.leaning_to),
         ),
     )
     table.add_row("", share_bar(report.initiations))

@@ -23,7 +23,7 @@ from nudger.cli.report_charts import (
     side_series,
 )
 from nudger.cli.report_tables import Table, local, percent, share_row, side_row, text, wait_row
-from nudger.core.balance import PersonBalance, Sides, Thresholds
+from nudger.core.balance import PersonBalance, Sides, Thresholds, leaning_words
 from nudger.core.model import Who
 from nudger.views.report_data import MonthFacts, PersonFacts, Thanks
 
@@ -53,7 +53,11 @@ def person_section(number: int, facts: PersonFacts, zone: tzinfo, thresholds: Th
 
 def _summary(report: PersonBalance, zone: tzinfo) -> str:
     rows = [
-        ("Verdict", f'<span class="verdict">{html.escape(report.verdict)}</span>'),
+        (
+            "Verdict",
+            f'<span class="verdict">{html.escape(report.verdict)}</span>'
+            + html.escape(leaning_words(report.leaning_to)),
+        ),
         ("Your share", html.escape(percent(report.share_me))),
         ("Initiations", html.escape(_sides_text(report.initiations))),
     ]

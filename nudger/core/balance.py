@@ -114,6 +114,14 @@ class PersonBalance:
     last_initiated: dict[Who, datetime | None]
     trend: list[Month] = field(default_factory=list)
 
+    @property
+    def leaning_to(self) -> Who | None:
+        """Whose side starts more, where the verdict leans at all (leaning or one-sided): the
+        verdict is symmetric, so it does not say by itself."""
+        if self.verdict not in ("leaning", "one-sided") or self.share_me is None:
+            return None
+        return Who.ME if self.share_me > 0.5 else Who.THEM
+
     def to_json(self) -> dict[str, Any]:
         return {
             "person": self.person,
@@ -124,6 +132,7 @@ class PersonBalance:
             "initiations": self.initiations.to_json(),
             "share_me": None if self.share_me is None else round(self.share_me, 4),
             "verdict": self.verdict,
+            "leaning_to": None if self.leaning_to is None else self.leaning_to.value,
             "cancellations": self.cancellations.to_json(),
             "declines": self.declines.to_json(),
             "missed": self.missed,
@@ -162,6 +171,13 @@ def verdict(initiations: Sides, thresholds: Thresholds) -> Verdict:
     if lopsided >= thresholds.leaning:
         return "leaning"
     return "balanced"
+
+
+def leaning_words(leaning_to: Who | None) -> str:
+    """The direction of a verdict in words: " (you start more)", or nothing when it is even."""
+    if leaning_to is None:
+        return ""
+    return " (you start more)" if leaning_to is Who.ME else " (they start more)"
 
 
 def current_runner(

@@ -91,6 +91,7 @@ def test_counts_exactly_what_was_logged_by_hand(cli: RunCli, setup: Callable[[st
     assert alex["initiations"] == {"me": 4, "them": 1, "unknown": 0}
     assert alex["share_me"] == 0.8
     assert alex["verdict"] == "one-sided"
+    assert alex["leaning_to"] == "me"  # the verdict is symmetric; this says whose side
     assert alex["by_kind"]["message"] == {"me": 1, "them": 0, "unknown": 0}
     assert alex["by_kind"]["loose"] == {"me": 1, "them": 0, "unknown": 0}
     assert "gratitude" not in alex["by_kind"]
@@ -178,6 +179,7 @@ def test_unknown_initiators_are_shown_but_not_guessed(
     assert robin["initiations"] == {"me": 1, "them": 1, "unknown": 2}
     assert robin["share_me"] == 0.5
     assert robin["verdict"] == "not enough data"  # two known sides are fewer than min_count
+    assert robin["leaning_to"] is None
     assert robin["by_kind"]["plan"] == {"me": 1, "them": 0, "unknown": 2}
     # An unknown initiation neither extends nor breaks a run.
     assert robin["streak"] == {"who": "them", "count": 1}
@@ -227,7 +229,7 @@ def test_removed_people_keep_their_history(
     robin = balance(cli, "Robin", "--since", "2026-07-01", "--until", "2026-07-31")["Robin"]
     assert robin["tracked"] is False
     assert robin["initiations"] == {"me": 0, "them": 5, "unknown": 0}
-    assert robin["verdict"] == "one-sided"
+    assert (robin["verdict"], robin["leaning_to"]) == ("one-sided", "them")
     everyone = balance(cli, "--all", "--since", "2026-07-01", "--until", "2026-07-31")
     assert everyone["Robin"]["initiations"]["them"] == 5
 
@@ -290,7 +292,7 @@ def test_the_table_tells_the_story(
     add(log_path, [(f"2026-09-0{day}T10:00:00", "Alex", "plan", "me") for day in range(1, 6)])
     result = cli("balance", "Alex", "--since", "2026-09-01", "--until", "2026-09-30")
     assert result.code == 0, result.err
-    assert "one-sided" in result.out
+    assert "one-sided (you start more)" in result.out
     assert "you started the last 5 initiations" in result.out
     assert "they last    never" in result.out
     assert "2026-09-01 → 2026-09-30" in result.out

@@ -258,6 +258,18 @@ def test_every_table_says_what_balance_json_says(cli: RunCli, known_log: Path) -
         assert tables[name, "checkins"].foot == [["Whole window", *sides(checkins)]]
 
 
+def test_each_verdict_says_whose_side_it_leans_to(cli: RunCli, known_log: Path) -> None:
+    """ "leaning" alone did not say towards whom; the page says it as balance --json does."""
+    march = ("--since", "2026-03-01", "--until", "2026-03-31")  # Alex's one-sided month
+    page = report(cli, *march)
+    words = {"me": " (you start more)", "them": " (they start more)", None: ""}
+    rows = balance(cli, *march)
+    assert rows["Alex"]["leaning_to"] == "them"
+    for name, row in rows.items():
+        verdict = f'<span class="verdict">{row["verdict"]}</span>{words[row["leaning_to"]]}<'
+        assert verdict in page, name
+
+
 def test_the_tables_hold_the_known_facts(cli: RunCli, known_log: Path) -> None:
     tables = read_tables(report(cli, "Alex", *WINDOW))
 
