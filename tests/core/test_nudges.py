@@ -540,6 +540,7 @@ def test_who_suggested_it(plan_entry: Entry, asked: bool) -> None:
     assert ids(nudges) == (["who_suggested:Alex:c1"] if asked else [])
     if asked:
         assert nudges[0].actions == ("me", "them")
+        assert nudges[0].title == "Who suggested Dinner?"  # it said "Who suggested it?"
         assert nudges[0].body == "Whose idea was Dinner on Friday, yours or Alex's?"
 
 

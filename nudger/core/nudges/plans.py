@@ -141,7 +141,7 @@ def who_suggested(c: Context) -> Iterator[Nudge]:
             entry.key,
             due,
             due + WHO_SUGGESTED_LATENESS,
-            "Who suggested it?",
+            f"Who suggested {summary}?",  # the plan by name: several may be asked at once
             f"Whose idea was {summary}{when and ' on ' + when}, yours or {person.name}'s?",
             ("me", "them"),
         )
