@@ -138,11 +138,11 @@ def history(
             limit=newest,
         )
     if json_output:
-        print_json([entry.to_json() for entry in shown])
+        print_json([entry.to_json() for entry in shown.entries])
         return
     from nudger.cli import render
 
-    render.history(shown, run.zone)
+    render.history(shown.entries, run.zone, matched=shown.matched)
 
 
 def _known_kinds(kinds: list[str]) -> list[str]:

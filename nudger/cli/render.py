@@ -132,7 +132,9 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
         console.print(months)
 
 
-def history(entries: Sequence[Entry], zone: tzinfo) -> None:
+def history(entries: Sequence[Entry], zone: tzinfo, *, matched: int) -> None:
+    """The entries as a table; its note is what was typed, else a calendar plan's title. When a
+    limit cut the list, a last line says how many matched."""
     console = _console()
     if not entries:
         console.print("Nothing logged matches.")
@@ -141,7 +143,8 @@ def history(entries: Sequence[Entry], zone: tzinfo) -> None:
     for column in ("#", "when", "person", "kind", "by", "source", "note"):
         table.add_column(column, no_wrap=column != "note")
     for entry in entries:
-        note = str(entry.details.get("text") or entry.details.get("note") or "")
+        details = entry.details
+        note = str(details.get("text") or details.get("note") or details.get("summary") or "")
         table.add_row(
             str(entry.id),
             f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}",
@@ -152,6 +155,8 @@ def history(entries: Sequence[Entry], zone: tzinfo) -> None:
             Text(printable(note)),
         )
     console.print(table)
+    if matched > len(entries):
+        console.print(f"The newest {len(entries)} of {matched}; --limit {matched} shows them all.")
 
 
 def people(shown: Sequence[Person]) -> None:

@@ -152,21 +152,7 @@ def entries(
     limit: int | None = None,
 ) -> list[Entry]:
     """Entries matching every given filter, oldest first; with `limit`, the newest `limit`."""
-    where: list[str] = []
-    parameters: list[object] = []
-    if person is not None:
-        where.append("entry.person_id = ?")
-        parameters.append(person)
-    if kinds:
-        where.append(f"entry.kind IN ({', '.join('?' for _ in kinds)})")
-        parameters.extend(kinds)
-    if since is not None:
-        where.append("entry.at >= ?")
-        parameters.append(bound(since))
-    if until is not None:
-        where.append("entry.at < ?")
-        parameters.append(bound(until))
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    condition, parameters = _filters(person, kinds, since, until)
     newest = f"ORDER BY entry.at DESC, entry.id DESC LIMIT {int(limit)}" if limit else ""
     rows = db.execute(
         f"""
@@ -181,6 +167,41 @@ def entries(
         parameters,
     )
     return [entry_from_row(row) for row in rows]
+
+
+def count_entries(
+    db: sqlite3.Connection,
+    *,
+    person: int | None = None,
+    kinds: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> int:
+    """How many entries `entries` would give for the same filters without a limit."""
+    condition, parameters = _filters(person, kinds, since, until)
+    query = f"SELECT count(*) FROM entry {condition}"  # noqa: S608 - placeholders only
+    return int(db.execute(query, parameters).fetchone()[0])
+
+
+def _filters(
+    person: int | None, kinds: Sequence[str], since: datetime | None, until: datetime | None
+) -> tuple[str, list[object]]:
+    """The WHERE clause and its parameters for the filters `entries` and `count_entries` take."""
+    where: list[str] = []
+    parameters: list[object] = []
+    if person is not None:
+        where.append("entry.person_id = ?")
+        parameters.append(person)
+    if kinds:
+        where.append(f"entry.kind IN ({', '.join('?' for _ in kinds)})")
+        parameters.extend(kinds)
+    if since is not None:
+        where.append("entry.at >= ?")
+        parameters.append(bound(since))
+    if until is not None:
+        where.append("entry.at < ?")
+        parameters.append(bound(until))
+    return (f"WHERE {' AND '.join(where)}" if where else ""), parameters
 
 
 def entry_from_row(row: Sequence[Any]) -> Entry:

@@ -256,3 +256,33 @@ def test_a_reader_that_closes_the_pipe_is_a_quiet_exit(
     child.stdout.close()  # the reader is gone before nudger writes, like `| true`
     error = child.stderr.read().decode()
     assert (child.wait(timeout=60), error) == (1, "")
+
+
+def test_history_says_when_the_limit_cut_it_and_shows_a_plans_title(
+    cli: RunCli, people: Path, log_path: Path
+) -> None:
+    """50 rows came with no "50 of 95", and a calendar plan's row had an empty note."""
+    from datetime import UTC, datetime, timedelta
+
+    from nudger.core.model import Kind, NewEntry, Who
+    from nudger.log.store import Store
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with Store.open(log_path) as store:
+        messages = [
+            NewEntry(now - timedelta(hours=n), Kind.MESSAGE, Who.ME, "manual", f"m{n}", "Alex")
+            for n in range(1, 60)
+        ]
+        store.append_many(messages, now=now)
+        plan = NewEntry(
+            now, Kind.PLAN, Who.THEM, "calendar:home", "plan:d1", "Alex", {"summary": "Picnic"}
+        )
+        store.append(plan, now=now)
+    result = cli("history", "--since", "2026-01-01")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert len(lines) == 1 + 50 + 1  # the header, the newest 50 rows, the notice
+    assert lines[-1] == "The newest 50 of 60; --limit 60 shows them all."
+    assert lines[-2].split()[-1] == "Picnic"
+    everything = cli("history", "--since", "2026-01-01", "--limit", "60").out.splitlines()
+    assert len(everything) == 1 + 60

@@ -14,7 +14,7 @@ from nudger.core.model import NewEntry, Who
 from nudger.errors import UnknownPersonError
 from nudger.log.store import Store
 from nudger.views.forgetting import forgetting
-from nudger.views.history import history
+from nudger.views.history import History, history
 from nudger.views.people import Chosen, chosen_people
 
 NOW = datetime(2026, 6, 10, 12, tzinfo=UTC)
@@ -47,9 +47,15 @@ def test_the_tracked_by_default_and_everyone_with_show_all(store: Store) -> None
 
 
 def test_history_of_someone_with_nothing_logged_is_empty(store: Store) -> None:
-    assert history(store.db, PEOPLE, "Alex") == []
-    assert [e.person for e in history(store.db, PEOPLE, None)] == ["Robin", "Kim"]
-    assert [e.person for e in history(store.db, PEOPLE, "Kim", kinds=["call"])] == ["Kim"]
+    assert history(store.db, PEOPLE, "Alex") == History([], 0)
+    assert [e.person for e in history(store.db, PEOPLE, None).entries] == ["Robin", "Kim"]
+    only_kim = history(store.db, PEOPLE, "Kim", kinds=["call"])
+    assert ([e.person for e in only_kim.entries], only_kim.matched) == (["Kim"], 1)
+
+
+def test_a_limited_history_says_how_many_matched(store: Store) -> None:
+    newest = history(store.db, PEOPLE, None, limit=1)
+    assert ([e.person for e in newest.entries], newest.matched) == (["Kim"], 2)
 
 
 def test_forgetting_names_the_subject_and_keeps_the_others(store: Store) -> None:
