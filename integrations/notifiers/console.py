@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 import sys
 
+from nudger.core.nudges.nudge import short_id
 from nudger.core.text import printable
 from nudger.ports import ActionHandler, Message, NotifierUnavailable
 
@@ -64,6 +65,6 @@ def render(app_name: str, message: Message) -> str:
 
 def answers(message: Message) -> list[str]:
     """The commands for the message's actions, in order, each once."""
-    nudge_id = shlex.quote(printable(message.nudge_id))
+    nudge_id = shlex.quote(short_id(message.nudge_id))  # what `nudger nudges` lists, too
     commands = (COMMANDS.get(action) for action in message.actions)
     return list(dict.fromkeys(c.format(id=nudge_id) for c in commands if c is not None))

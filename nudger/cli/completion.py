@@ -97,9 +97,10 @@ def nudges(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
     from nudger.config import file as config_file
     from nudger.config import paths
     from nudger.config.timezone import user_zone
+    from nudger.core.nudges.nudge import short_id
     from nudger.core.text import printable
     from nudger.log.store import Store
-    from nudger.views.deliveries import answerable, short_id
+    from nudger.views.deliveries import answerable
 
     settings = config_file.load(_config_option(ctx)).settings
     zone = user_zone(settings.me.timezone)

@@ -324,8 +324,8 @@ def _local(moment: datetime | str, zone: tzinfo) -> str:
 
 
 def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:
+    from nudger.core.nudges.nudge import short_id
     from nudger.core.text import printable
-    from nudger.views.deliveries import short_id
 
     nudge = delivery.nudge
     return (
@@ -335,6 +335,6 @@ def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:
 
 
 def _delivery_json(delivery: Delivery) -> dict[str, Any]:
-    from nudger.views.deliveries import short_id
+    from nudger.core.nudges.nudge import short_id
 
     return {**delivery.nudge.to_json(), "short_id": short_id(delivery.nudge.id)}

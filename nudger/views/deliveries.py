@@ -9,25 +9,19 @@ the daemon schedules.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta, tzinfo
 
 from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind
-from nudger.core.nudges.nudge import Nudge
+from nudger.core.nudges.nudge import Nudge, short_id
 from nudger.errors import UsageError
 from nudger.log import queries
 from nudger.log.store import Store
 from nudger.views import agenda
 
 SHOWN_WITHIN = timedelta(days=7)  # an older shown nudge is no longer offered for an answer
-
-
-def short_id(nudge_id: str) -> str:
-    """A short, stable handle for a nudge, easier to type than its full id."""
-    return hashlib.sha1(nudge_id.encode(), usedforsecurity=False).hexdigest()[:6]
 
 
 def upcoming(store: Store, settings: Settings, *, now: datetime, zone: tzinfo) -> list[Delivery]:

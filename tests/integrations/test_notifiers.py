@@ -17,6 +17,7 @@ import pytest
 
 from integrations.notifiers import console, desktop
 from nudger import adapters
+from nudger.core.nudges.nudge import short_id
 from nudger.ports import Message, Notifier, NotifierFactory, NotifierUnavailable
 from tests.dbus_session import NotificationServer, SessionBus, serve_notifications
 
@@ -279,12 +280,13 @@ def test_the_console_prints_the_nudge_and_the_commands_that_answer_it(
     with_notifier(scenario, console.create("nudger"))
     captured = capsys.readouterr()
     assert captured.out == ""
+    handle = short_id("checkin:Alex Doe:2026-11-24")  # as `nudger nudges` lists it
     assert captured.err == (
         "nudger: Check in with ?[2JAlex\n"
         "  Ten minutes, no screens.\n"
-        "  answer with: nudger done 'checkin:Alex Doe:2026-11-24'  |  "
-        "nudger snooze 'checkin:Alex Doe:2026-11-24' 1h  |  "
-        "nudger skip 'checkin:Alex Doe:2026-11-24'\n"
+        f"  answer with: nudger done {handle}  |  "
+        f"nudger snooze {handle} 1h  |  "
+        f"nudger skip {handle}\n"
     )
     assert pressed.calls == []
 
@@ -295,10 +297,10 @@ def test_the_console_gives_the_commands_that_answer_who_suggested_it(
     message = Message("who_suggested:Alex:k1", "Who suggested it?", "", ("me", "them"))
 
     with_notifier(lambda notifier: notifier.show(message, ignore), console.create("nudger"))
+    handle = short_id("who_suggested:Alex:k1")  # not the long internal id
     assert capsys.readouterr().err == (
         "nudger: Who suggested it?\n"
-        "  answer with: nudger answer who_suggested:Alex:k1 me  |  "
-        "nudger answer who_suggested:Alex:k1 them\n"
+        f"  answer with: nudger answer {handle} me  |  nudger answer {handle} them\n"
     )
 
 

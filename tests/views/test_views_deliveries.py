@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nudger.core import deliveries as records
+from nudger.core.nudges.nudge import short_id
 from nudger.errors import UsageError
 from nudger.log.store import Store
 from nudger.views import deliveries
@@ -34,7 +35,7 @@ def test_a_sent_nudge_is_shown_until_it_is_answered(store: Store) -> None:
     assert deliveries.shown(store, now=NOW + timedelta(days=8)) == []  # a week on, no longer
 
     delivery, added = deliveries.answer(
-        store, config, deliveries.short_id(first.nudge.id), "skip", now=later, zone=ZONE
+        store, config, short_id(first.nudge.id), "skip", now=later, zone=ZONE
     )
     assert (delivery, added) == (first, 1)
     assert deliveries.shown(store, now=later) == []
@@ -43,7 +44,7 @@ def test_a_sent_nudge_is_shown_until_it_is_answered(store: Store) -> None:
 def test_a_nudge_is_found_by_its_full_or_short_id_only(store: Store) -> None:
     config = settings()
     [first, *_] = deliveries.upcoming(store, config, now=NOW, zone=ZONE)
-    short = deliveries.short_id(first.nudge.id)
+    short = short_id(first.nudge.id)
     assert len(short) == 6
     for handle in (first.nudge.id, f" {short} "):
         assert deliveries.find(store, config, handle, now=NOW, zone=ZONE) == first

@@ -7,6 +7,7 @@ same ids; the log keeps a nudge as this JSON (in its delivery entries), so the k
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,3 +91,9 @@ def make_nudge(
     return Nudge(
         ":".join(parts), kind, person, due.astimezone(UTC), latest, title, body, actions, occurrence
     )
+
+
+def short_id(nudge_id: str) -> str:
+    """A short, stable handle for a nudge, easier to type than its full id: what `nudger
+    nudges` lists and every command that answers a nudge takes."""
+    return hashlib.sha1(nudge_id.encode(), usedforsecurity=False).hexdigest()[:6]
