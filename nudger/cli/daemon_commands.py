@@ -191,14 +191,16 @@ def nudges(
         return
     if not upcoming and not shown:
         typer.echo("No nudges in the next two days.")
-    if upcoming:
-        typer.echo("Upcoming:")
-        for delivery in upcoming:
-            typer.echo("  " + _delivery_line(delivery, run.zone))
-    if shown:
-        typer.echo("Shown, not answered:")
-        for delivery in shown:
-            typer.echo("  " + _delivery_line(delivery, run.zone))
+    overdue = [d for d in upcoming if d.nudge.due <= run.now]
+    sections = (
+        ("Overdue, not sent (is the daemon running? nudger status):", overdue),
+        ("Upcoming:", [d for d in upcoming if d.nudge.due > run.now]),
+        ("Shown, not answered:", shown),
+    )
+    for heading, listed in sections:
+        if listed:
+            typer.echo(heading)
+            typer.echo("\n".join("  " + _delivery_line(d, run.zone) for d in listed))
 
 
 def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None:
@@ -329,7 +331,7 @@ def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:
 
     nudge = delivery.nudge
     return (
-        f"{short_id(nudge.id)}  {_local(nudge.due, zone)}  {nudge.kind.value:<20} "
+        f"{short_id(nudge.id)}  {_local(nudge.due, zone)}  {nudge.kind.label:<19} "
         f"{printable(nudge.title)}"
     )
 

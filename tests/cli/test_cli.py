@@ -286,3 +286,22 @@ def test_history_says_when_the_limit_cut_it_and_shows_a_plans_title(
     assert lines[-2].split()[-1] == "Picnic"
     everything = cli("history", "--since", "2026-01-01", "--limit", "60").out.splitlines()
     assert len(everything) == 1 + 60
+
+
+def test_nudges_says_which_are_overdue_and_names_kinds_in_words(
+    cli: RunCli, write_config: Callable[[str], Path]
+) -> None:
+    """Past-due nudges were listed as "Upcoming" (no daemon had sent them), under internal
+    kind names such as `balance_alert`."""
+    write_config(
+        '[me]\ntimezone = "UTC"\n\n[[people]]\nname = "Alex"\nkind = "partner"\n\n'
+        '[checkin]\ntime = "00:00"\n\n[notifications.quiet_hours]\nenabled = false\n\n'
+        "[gratitude]\nenabled = false\n\n[conversation]\nenabled = false\n"
+    )
+    result = cli("nudges")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "Overdue, not sent (is the daemon running? nudger status):"
+    assert lines[2] == "Upcoming:"
+    for line in (lines[1], lines[3]):  # today's midnight check-in, and tomorrow's
+        assert line.split()[4:6] == ["check-in", "Check-in"], line

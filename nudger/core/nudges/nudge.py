@@ -29,6 +29,25 @@ class NudgeKind(StrEnum):
     MISSED_FOLLOW_UP = "missed_follow_up"
     WHO_SUGGESTED = "who_suggested"
 
+    @property
+    def label(self) -> str:
+        """The kind in words, for lists people read (the value stays in ids and JSON)."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    NudgeKind.CHECKIN: "check-in",
+    NudgeKind.GRATITUDE: "gratitude",
+    NudgeKind.GRATITUDE_AFTER_DATE: "thanks after a date",
+    NudgeKind.CONVERSATION: "monthly talk",
+    NudgeKind.BEFORE_DATE: "coming up",
+    NudgeKind.BALANCE_ALERT: "balance",
+    NudgeKind.THEY_INITIATED: "they reached out",
+    NudgeKind.WAIT_REPORT: "wait over",
+    NudgeKind.MISSED_FOLLOW_UP: "missed plan",
+    NudgeKind.WHO_SUGGESTED: "whose idea",
+}
+
 
 # The buttons of the everyday nudges (check-in, gratitude, the monthly conversation).
 DAILY_ACTIONS = ("done", "snooze", "skip")
