@@ -19,7 +19,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 from pydantic import BaseModel
-from tomlkit.items import AoT, Item, Table
+from tomlkit.items import AoT, Array, Item, Table
 
 from nudger.config.calendars import tagged_model
 from nudger.config.file import models_in, parse_document, validate
@@ -42,14 +42,18 @@ class Change:
     old_was_default: bool
 
 
-def edit(path: Path, change: Callable[[tomlkit.TOMLDocument], None]) -> Settings:
-    """Apply `change` to the file's document; validate; write atomically. Returns the result."""
+def edit(
+    path: Path, change: Callable[[tomlkit.TOMLDocument], None], *, refused: str | None = None
+) -> Settings:
+    """Apply `change` to the file's document; validate; write atomically. Returns the result.
+    `refused` opens the error when the result is not valid (the file itself was)."""
     original = path.read_text(encoding="utf-8") if path.exists() else ""
     parse_document(original, path)  # the same syntax errors, with line and column, as loading
     document = tomlkit.parse(original)
     change(document)
     text = tomlkit.dumps(document)
-    settings = validate(parse_document(text, path), path, hint=f"{path} was left unchanged")
+    unchanged = f"{path} was left unchanged"
+    settings = validate(parse_document(text, path), path, hint=unchanged, heading=refused)
     if text != original:
         write_private(path, text)  # the CLI pokes a running daemon when the file changed
     return settings
@@ -68,6 +72,8 @@ def set_value(path: Path, key: str, raw: str) -> Change:
         )
     old_was_default = value_at(original, segments) is None
     value = parse_value(raw)
+    if isinstance(old, list) and not isinstance(value, Array):
+        value = tomlkit.item([value.unwrap()])  # `config set me.emails a@b`: a list of one
 
     def assign(document: tomlkit.TOMLDocument) -> None:
         node: Any = document
@@ -80,7 +86,7 @@ def set_value(path: Path, key: str, raw: str) -> Change:
                 raise ConfigError(f"{key}: {segment} holds a value, not a table")
         node[str(segments[-1])] = value
 
-    settings = edit(path, assign)
+    settings = edit(path, assign, refused=f"config set {key} was refused")
     return Change(key, old, value_at(settings.model_dump(mode="json"), segments), old_was_default)
 
 

@@ -105,8 +105,10 @@ def validate(
     *,
     with_environment: bool = False,
     hint: str = "`nudger config set KEY VALUE` checks a value before writing it",
+    heading: str | None = None,
 ) -> Settings:
     """Validate the file's values as a whole; `with_environment` merges NUDGER_* over them.
+    `heading` opens the error in place of "PATH is not valid" (an edit that was refused).
 
     Edits validate without the environment: a variable set in this shell must neither make a
     bad file pass nor block a good change.
@@ -126,7 +128,8 @@ def validate(
         return Settings.model_validate(values)
     except ValidationError as error:
         raise ConfigError(
-            f"{path} is not valid:\n" + "\n".join(describe(error, values, overrides)),
+            f"{heading or f'{path} is not valid'}:\n"
+            + "\n".join(describe(error, values, overrides)),
             hint=hint,
         ) from error
     except ValueError as error:  # pydantic-settings could not read a variable's JSON

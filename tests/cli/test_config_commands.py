@@ -121,6 +121,31 @@ def test_a_rejected_set_leaves_the_file_byte_for_byte(
         assert path.read_bytes() == before
 
 
+def test_a_refused_value_is_said_to_be_the_value_not_the_file(
+    cli: RunCli, write_config: Callable[[str], Path]
+) -> None:
+    """It said "config.toml is not valid" though the file was fine and stayed so."""
+    path = write_config(COMMENTED)
+    result = cli("config", "set", "checkin.time", "25:99")
+    assert result.err.splitlines()[0] == "nudger: config set checkin.time was refused:"
+    assert f"{path} is not valid" not in result.err
+    assert result.err.splitlines()[-1] == f"  {path} was left unchanged"
+
+
+def test_one_address_for_a_list_is_a_list_of_one(cli: RunCli, config_path: Path) -> None:
+    """`config set me.emails a@b` was refused without saying a list is written '["a@b"]'."""
+    result = cli("config", "set", "me.emails", "sam@example.org")
+    assert result.code == 0, result.err
+    assert tomllib.loads(config_path.read_text(encoding="utf-8"))["me"]["emails"] == [
+        "sam@example.org"
+    ]
+    both = cli("config", "set", "me.emails", '["sam@example.org", "sam@work.example.org"]')
+    assert both.code == 0, both.err
+    assert cli("config", "get", "me.emails").out == (
+        '["sam@example.org", "sam@work.example.org"]\n'
+    )
+
+
 def test_set_creates_the_file_when_there_is_none(cli: RunCli, config_path: Path) -> None:
     result = cli("config", "set", "me.name", "Sam")
     assert result.code == 0, result.err
