@@ -54,7 +54,8 @@ def _sides(sides: Sides, unknown: bool = True) -> str:
 def _day(moment: datetime | None, zone: tzinfo, now: datetime) -> str:
     if moment is None:
         return "never"
-    days = (now - moment).days
+    # Calendar days in the user's zone: 24-hour spans gave the same date 37 and 38 days ago.
+    days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
     ago = "today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
     return f"{moment.astimezone(zone):%Y-%m-%d} ({ago})"
 

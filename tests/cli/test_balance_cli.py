@@ -329,3 +329,24 @@ def test_since_takes_the_forms_at_takes(cli: RunCli, setup: Callable[[str], None
     assert result.code == 0, result.err
     yesterday = clock.now().date() - timedelta(days=1)
     assert {row["since"] for row in json.loads(result.out)} == {f"{yesterday}T00:00:00+00:00"}
+
+
+def test_the_same_day_is_the_same_days_ago_for_everyone(
+    cli: RunCli, setup: Callable[[str], None], log_path: Path
+) -> None:
+    """Counted in 24-hour spans, one date was "37 days ago" for one person, 38 for another."""
+    setup("UTC")
+    add(
+        log_path,
+        [
+            ("2026-09-01T00:30:00", "Alex", "call", "them"),
+            ("2026-09-01T23:30:00", "Robin", "call", "them"),
+        ],
+    )
+    said = set()
+    for person in ("Alex", "Robin"):
+        result = cli("balance", person, "--since", "2026-08-01")
+        assert result.code == 0, result.err
+        [line] = [line for line in result.out.splitlines() if "they last" in line]
+        said.add(line.split("they last", 1)[1].strip())
+    assert len(said) == 1 and said.pop().startswith("2026-09-01 (")
