@@ -189,18 +189,7 @@ def nudges(
             }
         )
         return
-    if not upcoming and not shown:
-        typer.echo("No nudges in the next two days.")
-    overdue = [d for d in upcoming if d.nudge.due <= run.now]
-    sections = (
-        ("Overdue, not sent (is the daemon running? nudger status):", overdue),
-        ("Upcoming:", [d for d in upcoming if d.nudge.due > run.now]),
-        ("Shown, not answered:", shown),
-    )
-    for heading, listed in sections:
-        if listed:
-            typer.echo(heading)
-            typer.echo("\n".join("  " + _delivery_line(d, run.zone) for d in listed))
+    _print_nudges(upcoming, shown, now=run.now, zone=run.zone)
 
 
 def _answer(ctx: typer.Context, nudge: str, action: str, **options: Any) -> None:
@@ -317,6 +306,27 @@ def wait(
 
 
 # --- shared pieces -----------------------------------------------------------------------------
+
+
+def _print_nudges(
+    upcoming: list[Delivery], shown: list[Delivery], *, now: datetime, zone: tzinfo
+) -> None:
+    """What is due, split into past due (no daemon sent it) and still to come, then what was
+    shown and not answered."""
+    if not upcoming and not shown:
+        typer.echo("No nudges in the next two days.")
+    sections = (
+        (
+            "Overdue, not sent (is the daemon running? nudger status):",
+            [d for d in upcoming if d.nudge.due <= now],
+        ),
+        ("Upcoming:", [d for d in upcoming if d.nudge.due > now]),
+        ("Shown, not answered:", shown),
+    )
+    for heading, listed in sections:
+        if listed:
+            typer.echo(heading)
+            typer.echo("\n".join("  " + _delivery_line(d, zone) for d in listed))
 
 
 def _local(moment: datetime | str, zone: tzinfo) -> str:

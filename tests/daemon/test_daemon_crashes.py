@@ -24,6 +24,7 @@ from pathlib import Path
 from nudger import clock
 from nudger.core import deliveries
 from nudger.core.model import Kind
+from nudger.core.nudges.nudge import short_id
 from nudger.core.when import format_duration
 from nudger.daemon import wake
 from nudger.log import queries
@@ -32,7 +33,7 @@ from tests.daemon_harness import write_plan
 
 ROUNDS = int(os.environ.get("NUDGER_CRASH_ROUNDS", "200"))
 LEADS = (61, 62, 63)  # minutes before a plan an hour away: overdue, in time until it starts
-ID_MARK = "nudger done "  # the console's answer hint carries the nudge id
+ID_MARK = "nudger done "  # the console's answer hint carries the nudge's short id
 
 
 def add_plan(folder: Path, number: int) -> None:
@@ -101,7 +102,7 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
         daemon.wait()
     finish(output, log_path, expected=(ROUNDS + 1) * len(LEADS))
 
-    counts = shown_ids(output.read_text(encoding="utf-8"))
+    shown = shown_ids(output.read_text(encoding="utf-8"))
     with Store.open_for_reading(log_path) as store:
         records = queries.entries(store.db, kinds=deliveries.KINDS)
         problems = store.integrity_problems()
@@ -112,6 +113,9 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
         for n in range(ROUNDS + 1)
         for m in LEADS
     }
+    by_short_id = {short_id(key): key for key in expected}
+    assert len(by_short_id) == len(expected)  # the handles tell every nudge apart
+    counts = Counter({by_short_id.get(handle, handle): times for handle, times in shown.items()})
 
     assert problems == []
     assert [key for key, times in counts.items() if times > 1] == []  # never twice
