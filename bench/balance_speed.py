@@ -122,21 +122,16 @@ def check(commands: dict[str, list[str]], env: dict[str, str]) -> None:
 
 
 def measure(
-    commands: dict[str, list[str]],
-    env: dict[str, str],
-    rounds: int,
-    envs: dict[str, dict[str, str]] | None = None,
+    commands: dict[str, list[str]], env: dict[str, str], rounds: int
 ) -> dict[str, list[float]]:
-    """Seconds per command, taking turns within each round; the first round is dropped.
-    `envs` gives a command an environment of its own (else `env`)."""
+    """Seconds per command, taking turns within each round; the first round is dropped."""
     names = list(commands)
     times: dict[str, list[float]] = {name: [] for name in names}
     for number in range(rounds):
         shift = number % len(names)
         for name in names[shift:] + names[:shift]:
             started = time.perf_counter()
-            own = (envs or {}).get(name, env)
-            done = subprocess.run(commands[name], env=own, capture_output=True, check=False)
+            done = subprocess.run(commands[name], env=env, capture_output=True, check=False)
             elapsed = time.perf_counter() - started
             if done.returncode != 0:
                 sys.exit(f"{name} failed during round {number}: {done.stderr.decode().strip()}")
