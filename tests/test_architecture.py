@@ -45,7 +45,6 @@ def lint_imports(*arguments: str) -> subprocess.CompletedProcess[str]:
 def test_the_import_contracts_hold() -> None:
     done = lint_imports()
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "broken" not in done.stdout.lower().replace("0 broken", "")
 
 
 def test_import_linter_sees_a_broken_contract(tmp_path: Path) -> None:

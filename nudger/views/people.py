@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nudger.config.settings_core import Person
+from nudger.errors import UnknownPersonError
 from nudger.log import queries
 
 
@@ -47,7 +48,6 @@ def chosen_people(
 def resolve_person(configured: Sequence[Person], name: str, logged: Sequence[str]) -> Chosen:
     """A configured person (tracked or not), else someone the log still has entries for."""
     from nudger.config import people  # only when a person is named: `balance` alone skips it
-    from nudger.errors import UnknownPersonError
 
     try:
         found = people.find(configured, name)
