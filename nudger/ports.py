@@ -91,10 +91,16 @@ class NotifierFactory(Protocol):
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One stored object of a source (an .ics file, a CalDAV resource, a Google event) and its
-    instances inside the sync window. `id` is stable within the source."""
+    instances inside the sync window. `id` is stable within the source.
+
+    `excluded` names the occurrences (`EventInstance.occurrence`) inside the window that the
+    series itself strikes out (EXDATE): an occurrence seen before and excluded now was cancelled
+    by the organizer, one excluded from the start was never a plan (DESIGN: one meaning of EXDATE).
+    """
 
     id: str
     instances: tuple[EventInstance, ...]
+    excluded: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,11 @@ class Changes:
     With `complete`, `changed` holds every resource the source has (a first sync, a file that
     was read whole, a full resync after an expired token): a resource known before and missing
     now is gone. Otherwise `removed` names the resources deleted since the cursor.
+
+    A failure to read is never a deletion: `unreadable` names the resources that exist but could
+    not be read this time (their stored state stands), and a source that could not read
+    something without knowing which resources it held (a file cut short, a file it may not
+    open) does not claim a complete listing.
     """
 
     changed: tuple[Resource, ...]
@@ -111,6 +122,7 @@ class Changes:
     complete: bool
     removed: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())  # items skipped, each with file/UID and reason
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

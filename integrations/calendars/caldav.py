@@ -135,12 +135,14 @@ class CalDAVSource:
             known = {}
             deltas = {str(c.url): self._everything(client, c) for c in calendars}
         names = {str(c.url): c.name for c in calendars}
-        changed, removed, problems, items = self._resources(client, deltas, known, names, window)
+        changed, removed, problems, items, unreadable = self._resources(
+            client, deltas, known, names, window
+        )
         saved = {key: {"token": deltas[key].token, "items": items[key]} for key in deltas}
         cursor = {"version": 1, "account": self._account, "window": _span(window), "home": home}
         cursor["calendars"] = saved
         text = json.dumps(cursor, separators=(",", ":"))
-        return Changes(changed, text, complete, removed, problems)
+        return Changes(changed, text, complete, removed, problems, unreadable)
 
     def _resources(
         self,
@@ -149,9 +151,12 @@ class CalDAVSource:
         known: dict[str, State],
         names: dict[str, str],
         window: Window,
-    ) -> tuple[tuple[Resource, ...], tuple[str, ...], tuple[str, ...], dict[str, Items]]:
+    ) -> tuple[
+        tuple[Resource, ...], tuple[str, ...], tuple[str, ...], dict[str, Items], tuple[str, ...]
+    ]:
         """Fetch what changed; return the resources of every UID it touched (read with the
-        unchanged objects sharing the UID), the UIDs now in no object, problems, new items."""
+        unchanged objects sharing the UID), the UIDs now in no object, problems, new items, and
+        the UIDs an object still holds that could not be read."""
         mentioned = ical.mentioning(window.mentions)
         items: dict[str, Items] = {}
         parsed: dict[str, dict[str, ical.Parsed]] = {}
@@ -164,23 +169,30 @@ class CalDAVSource:
             touched |= uids
             problems += trouble
         found: dict[str, list[EventInstance]] = defaultdict(list)
+        excluded: dict[str, set[str]] = defaultdict(set)
         for key, held in items.items():
             hrefs = {href for href, (_, uids) in held.items() if touched.intersection(uids)}
             for href, (_, text) in self._fetch(client, key, hrefs - set(parsed[key])).items():
                 parsed[key][href] = _parse(href, text)
             merged = _merge(parsed[key][h] for h in hrefs if h in parsed[key])
-            expanded, trouble = ical.instances(
-                merged, window, source=self.name, calendar=names[key]
-            )
-            problems += trouble
-            for uid in touched.intersection(expanded):
-                found[uid].extend(expanded[uid])
+            expanded = ical.instances(merged, window, source=self.name, calendar=names[key])
+            problems += expanded.problems
+            for uid in touched.intersection(expanded.found):
+                found[uid].extend(expanded.found[uid])
+                excluded[uid] |= expanded.excluded.get(uid, frozenset())
         left = {uid for held in items.values() for _, uids in held.values() for uid in uids}
         changed = tuple(
-            Resource(uid, tuple(sorted(found[uid], key=lambda i: (i.start, i.occurrence))))
+            Resource(
+                uid,
+                tuple(sorted(found[uid], key=lambda i: (i.start, i.occurrence))),
+                frozenset(excluded[uid]),
+            )
             for uid in sorted(found)
         )
-        return changed, tuple(sorted(touched - left)), tuple(problems), items
+        # Still held by an object, touched, and yet not read: an edit that does not parse or a
+        # series that does not expand. It exists, so what the log knew of it stands.
+        unreadable = tuple(sorted((touched & left) - set(found)))
+        return changed, tuple(sorted(touched - left)), tuple(problems), items, unreadable
 
     def _read(
         self,

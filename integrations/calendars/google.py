@@ -372,6 +372,7 @@ class _Found:
     changed: dict[str, Resource] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # listed, but not in a shape we read
 
     def read(
         self, items: list[dict[str, Any]], calendar: str, series: dict[str, str], *, complete: bool
@@ -406,6 +407,7 @@ class _Found:
                 made = _instance(item, calendar, series, self.source, self.window.zone)
             except (KeyError, ValueError, TypeError, AttributeError) as error:
                 self.problems.append(f"{calendar}: event {item_id} was skipped ({_reason(error)})")
+                self.unreadable.append(key)
                 continue
             self.changed[key] = Resource(key, (made,) if _inside(made, self.window) else ())
 
@@ -417,6 +419,7 @@ class _Found:
             complete=complete,
             removed=removed,
             problems=tuple(self.problems),
+            unreadable=tuple(key for key in self.unreadable if key not in self.changed),
         )
 
 

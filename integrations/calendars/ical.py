@@ -2,9 +2,10 @@
 
 Components are grouped by UID (a master and its overrides may come from different files) and
 each series is expanded on its own by recurring-ical-events inside the sync window, so one bad
-series is skipped with a reason and never costs the others. An EXDATE'd occurrence becomes a
-cancelled instance: to the core, a date struck from a standing plan is a cancelled plan, the same
-as Google reports it.
+series is skipped with a reason and never costs the others (and is named, so what the log knew of
+it stands). An EXDATE'd occurrence is no instance, as Google never lists one; it is named in
+`Expanded.excluded`, so the core can tell a date struck from a series it had seen (the organizer
+cancelled it) from one struck before nudger ever saw it (never a plan).
 
 Reading is the expensive part of a sync, and most events involve nobody tracked, so a source can
 first ask `mentioning` whether a text may hold an event naming one of the tracked people, and
@@ -21,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -29,8 +30,8 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar.parser_tools import to_unicode
 
-from nudger.core.events import Attendee, EventInstance, Participation, Status
-from nudger.ports import Window
+from nudger.core.events import Attendee, EventInstance, Participation, Status, occurrence_of
+from nudger.ports import Resource, Window
 
 _STATUS = {"CANCELLED": Status.CANCELLED, "TENTATIVE": Status.TENTATIVE}
 _PARTICIPATION = {p.value.upper(): p for p in Participation}
@@ -61,18 +62,27 @@ class Parsed:
     components: dict[str, list[tuple[str, icalendar.Component]]]  # UID -> (origin, VEVENT)
     timezones: list[icalendar.Component]
     problems: list[str]
+    unread: list[str] = field(default_factory=list)  # origins that could not be read at all
 
 
 def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
-    """Parse each text on its own (a broken one is reported, the others kept)."""
+    """Parse each text on its own (a broken one is reported, the others kept). A text cut
+    short (icalendar reads a truncated file as fewer events, or none, without a word) counts
+    as unread, as one that does not parse does: what it held is not known."""
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     timezones: list[icalendar.Component] = []
     problems: list[str] = []
+    unread: list[str] = []
     for origin, text in texts:
+        if not whole(text):
+            problems.append(f"{origin}: {CUT_SHORT}")
+            unread.append(origin)
+            continue
         try:
             calendars = icalendar.Calendar.from_ical(text, multiple=True)
         except Exception as error:  # icalendar raises many types on bad input
             problems.append(f"{origin}: not a readable calendar ({_reason(error)})")
+            unread.append(origin)
             continue
         for calendar in calendars:
             for component in calendar.walk():
@@ -84,7 +94,21 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
                         problems.append(f"{origin}: an event without a UID was skipped")
                         continue
                     components[uid].append((origin, component))
-    return Parsed(dict(components), timezones, problems)
+    return Parsed(dict(components), timezones, problems, unread)
+
+
+CUT_SHORT = "empty or cut short (it does not end with END:VCALENDAR), so it was not read"
+
+
+def whole(text: bytes | str) -> bool:
+    """Whether a text ends as an iCalendar object does: a file being rewritten (truncated,
+    then written) or cut by a full disk does not, and must not read as "no events"."""
+    tail = text[-64:].rstrip()
+    return (
+        (tail.decode("latin-1") if isinstance(tail, bytes) else tail)
+        .upper()
+        .endswith("END:VCALENDAR")
+    )
 
 
 def mentioning(terms: Iterable[str]) -> Callable[[bytes | str], bool]:
@@ -110,14 +134,18 @@ def parse_relevant(texts: Sequence[tuple[str, bytes | str]], terms: Iterable[str
     if pattern is None:
         return parse(texts)
     unfolded = [_unfolded(text) for _, text in texts]
-    parts = {at: parse([texts[at]]) for at, text in enumerate(unfolded) if pattern.search(text)}
+    parts = {
+        at: parse([texts[at]])
+        for at, text in enumerate(unfolded)
+        if pattern.search(text) or not whole(text)  # what a cut-short text held is not known
+    }
     uids = {uid for part in parts.values() for uid in part.components}
     rest = [at for at in range(len(texts)) if at not in parts]
     for found in _holding(uids, [unfolded[at] for at in rest]):
         parts[rest[found]] = parse([texts[rest[found]]])
     merged = merge(parts[at] for at in sorted(parts))
     components = {uid: found for uid, found in merged.components.items() if uid in uids}
-    return Parsed(components, merged.timezones, merged.problems)
+    return Parsed(components, merged.timezones, merged.problems, merged.unread)
 
 
 def merge(parts: Iterable[Parsed]) -> Parsed:
@@ -125,13 +153,15 @@ def merge(parts: Iterable[Parsed]) -> Parsed:
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     zones: dict[str, icalendar.Component] = {}
     problems: list[str] = []
+    unread: list[str] = []
     for part in parts:
         for uid, entries in part.components.items():
             components[uid].extend(entries)
         for zone in part.timezones:
             zones.setdefault(str(zone.get("TZID")), zone)
         problems += part.problems
-    return Parsed(dict(components), list(zones.values()), problems)
+        unread += part.unread
+    return Parsed(dict(components), list(zones.values()), problems, unread)
 
 
 def mentions_key(terms: Iterable[str]) -> str:
@@ -181,11 +211,30 @@ def _holding(uids: Iterable[str], texts: Sequence[str]) -> set[int]:
     return found
 
 
-def instances(
-    parsed: Parsed, window: Window, *, source: str, calendar: str
-) -> tuple[dict[str, tuple[EventInstance, ...]], list[str]]:
+@dataclass(frozen=True, slots=True)
+class Expanded:
+    """Every UID's instances inside the window, the occurrences its EXDATEs strike out there,
+    the UIDs whose series could not be expanded (they exist: what the log knew of them stands)
+    and what went wrong."""
+
+    found: dict[str, tuple[EventInstance, ...]]
+    excluded: dict[str, frozenset[str]]
+    skipped: list[str]
+    problems: list[str]
+
+    def resources(self, uids: Iterable[str] | None = None) -> tuple[Resource, ...]:
+        """The expanded UIDs (all, or those of `uids`) as resources, in UID order."""
+        chosen = sorted(self.found if uids is None else set(uids) & set(self.found))
+        return tuple(
+            Resource(uid, self.found[uid], self.excluded.get(uid, frozenset())) for uid in chosen
+        )
+
+
+def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> Expanded:
     """Every UID's instances inside the window; a series that cannot be expanded is skipped."""
     found: dict[str, tuple[EventInstance, ...]] = {}
+    excluded: dict[str, frozenset[str]] = {}
+    skipped: list[str] = []
     problems = list(parsed.problems)
     start = window.start.astimezone(window.zone)
     end = window.end.astimezone(window.zone)
@@ -210,12 +259,15 @@ def instances(
             made = [
                 _instance(event, window.zone, source, calendar, series=series) for event in expanded
             ]
-            made += _excluded(entries, window, source, calendar)
+            struck = _excluded(entries, window) - {i.occurrence for i in made}
         except Exception as error:  # a broken series must not stop the others
             problems.append(f"{origin}: event {uid} was skipped ({_reason(error)})")
+            skipped.append(uid)
             continue
         found[uid] = tuple(sorted(made, key=lambda i: (i.start, i.occurrence)))
-    return found, problems
+        if struck:
+            excluded[uid] = frozenset(struck)
+    return Expanded(found, excluded, skipped, problems)
 
 
 def _instance(
@@ -256,29 +308,18 @@ def _refuse_endless_rules(entries: Sequence[tuple[str, Any]]) -> None:
                 raise ValueError("its RRULE has an INTERVAL below 1")
 
 
-def _excluded(
-    entries: Sequence[tuple[str, Any]], window: Window, source: str, calendar: str
-) -> list[EventInstance]:
-    """The EXDATE'd occurrences of a series inside the window, as cancelled instances."""
-    made: list[EventInstance] = []
+def _excluded(entries: Sequence[tuple[str, Any]], window: Window) -> set[str]:
+    """The occurrences inside the window that a series' EXDATEs strike out, named as
+    `EventInstance.occurrence` names them (the original start in UTC)."""
+    struck: set[str] = set()
     for _, master in entries:
         if "RRULE" not in master or "RECURRENCE-ID" in master:
             continue
-        template = _instance(master, window.zone, source, calendar)
-        length = template.end - template.start
         for moment in _exdates(master.get("EXDATE")):
             excluded = to_utc(moment, window.zone)
             if window.start <= excluded < window.end:
-                made.append(
-                    replace(
-                        template,
-                        status=Status.CANCELLED,
-                        recurrence_id=excluded,
-                        start=excluded,
-                        end=excluded + length,
-                    )
-                )
-    return made
+                struck.add(occurrence_of(excluded))
+    return struck
 
 
 def _exdates(value: Any) -> list[date | datetime]:

@@ -3,8 +3,9 @@ or an http(s) URL serving one calendar. The embedded default: nothing to sign up
 
 A file or folder is read again only when a file changed (size or modification time), and a URL
 is fetched with the ETag / Last-Modified of the last answer, so an unchanged calendar costs a
-`stat` per file or one 304. Whatever is read is read whole (`complete=True`): a master and its
-overrides may sit in different files of a vdir, so series are grouped by UID across the folder.
+`stat` per file or one 304. Whatever is read is read whole (`complete=True`, unless a file could
+not be read): a master and its overrides may sit in different files of a vdir, so series are
+grouped by UID across the folder.
 Only the files that may involve a tracked person are parsed (`ical.parse_relevant`).
 """
 
@@ -17,11 +18,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from integrations.calendars import ical
 from nudger.config.calendars import IcsCalendar
-from nudger.ports import Changes, Resource, SourceError, Window
+from nudger.ports import Changes, SourceError, Window
 
 
 def create(config: IcsCalendar, *, timeout: float, data_dir: Path) -> IcsSource:
@@ -64,7 +66,8 @@ class IcsSource:
                 texts.append((str(file), file.read_bytes()))
             except OSError as error:
                 problems.append(f"{file}: cannot be read ({error.strerror})")
-        return self._changes(texts, window, fingerprint, _calendar_name(path), problems)
+        changes = self._changes(texts, window, fingerprint, _calendar_name(path), problems)
+        return changes if len(texts) == len(files) else replace(changes, complete=False)
 
     def _sync_url(self, url: str, cursor: str | None, window: Window) -> Changes:
         previous = _url_state(cursor)
@@ -84,13 +87,17 @@ class IcsSource:
         calendar: str,
         problems: list[str],
     ) -> Changes:
+        """What the texts hold. A text that could not be read leaves the listing incomplete
+        (what it held is unknown, so nothing missing from it is taken as removed), and a series
+        that could not be expanded is unreadable: its stored plans stand."""
         parsed = ical.parse_relevant(texts, window.mentions)
-        found, skipped = ical.instances(parsed, window, source=self.name, calendar=calendar)
+        expanded = ical.instances(parsed, window, source=self.name, calendar=calendar)
         return Changes(
-            changed=tuple(Resource(uid, instances) for uid, instances in found.items()),
+            changed=expanded.resources(),
             cursor=cursor,
-            complete=True,
-            problems=tuple(problems + skipped),
+            complete=not parsed.unread,
+            problems=tuple(problems + expanded.problems),
+            unreadable=tuple(expanded.skipped),
         )
 
     def _fetch(self, url: str, previous: dict[str, str]) -> tuple[bytes | None, dict[str, str]]:

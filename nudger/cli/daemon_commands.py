@@ -26,11 +26,20 @@ def daemon(
     once: Annotated[
         bool, typer.Option("--once", help="Sync every calendar, record what it shows, and exit.")
     ] = False,
+    accept_removals: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept-removals",
+            metavar="NAME",
+            help="With --once: record the removals a calendar's sync refused as too many at "
+            "once (check first that they are real, not an empty folder or a wrong path).",
+        ),
+    ] = None,
 ) -> None:
     """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config)."""
     run = session(ctx)
-    if once:
-        _sync_once(run)
+    if once or accept_removals:
+        _sync_once(run, frozenset(accept_removals or ()), once=once)
         return
     import signal
     import sys
@@ -63,13 +72,22 @@ def _print_outcome(outcome: Outcome) -> None:
         typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
 
 
-def _sync_once(run: Session) -> None:
+def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> None:
     import logging
 
     from nudger.config.core_values import rules_from
-    from nudger.sync.calendars import factories, sync_all, window_for
+    from nudger.sync.calendars import Trust, factories, sync_all, window_for
 
     settings = run.settings
+    if not once:
+        raise UsageError("--accept-removals goes with --once", hint="nudger daemon --once ...")
+    names = [calendar.name for calendar in settings.calendars]
+    if unknown := sorted(accept_removals - set(names)):
+        raise UsageError(
+            f"there is no calendar named {unknown[0]!r}",
+            hint=f"the calendars are: {', '.join(names) or 'none'} (nudger calendars list)",
+        )
+    trust = Trust(settings.sync.max_vanished_share, accept_removals)
     sources = factories(settings, paths.data_dir())
     if not sources:
         typer.echo(
@@ -91,6 +109,7 @@ def _sync_once(run: Session) -> None:
                 window_for(settings, run.now, run.zone),
                 now=run.now,
                 loose_expire_after=settings.plans.loose_expire_after,
+                trust=trust,
             )
     finally:
         sync_log.removeHandler(quiet)

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from nudger.config.settings_core import Person
 from nudger.core.balance import Month, PersonBalance, Sides, leaning_words
-from nudger.core.model import Entry, Who
+from nudger.core.model import Entry, Kind, Who
 from nudger.core.text import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -144,8 +144,7 @@ def history(entries: Sequence[Entry], zone: tzinfo, *, matched: int) -> None:
     for column in ("#", "when", "person", "kind", "by", "source", "note"):
         table.add_column(column, no_wrap=column != "note")
     for entry in entries:
-        details = entry.details
-        note = str(details.get("text") or details.get("note") or details.get("summary") or "")
+        note = _note(entry)
         table.add_row(
             str(entry.id),
             f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}",
@@ -158,6 +157,20 @@ def history(entries: Sequence[Entry], zone: tzinfo, *, matched: int) -> None:
     console.print(table)
     if matched > len(entries):
         console.print(f"The newest {len(entries)} of {matched}; --limit {matched} shows them all.")
+
+
+def _note(entry: Entry) -> str:
+    """What was typed, else a calendar plan's title, with what makes the entry special: a
+    removal of unknown cause, a retraction and why, an entry a later one corrected."""
+    details = entry.details
+    note = str(details.get("text") or details.get("note") or details.get("summary") or "")
+    if details.get("removed"):
+        note += " (gone from the calendar; who removed it is unknown)"
+    if entry.kind == Kind.RETRACTED:
+        note += f" (taken back: {details.get('reason', 'corrected')})"
+    if entry.superseded:
+        note += " (corrected later: no longer counts)"
+    return note
 
 
 def people(shown: Sequence[Person]) -> None:

@@ -103,6 +103,13 @@ class Sync(Section):
     )
     past: Duration = Field(timedelta(days=365), description="how far back to read events")
     future: Duration = Field(timedelta(days=90), description="how far ahead to read events")
+    max_vanished_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="the share of a source's upcoming plans that may vanish in one sync before "
+        "it is taken as a failure (a wrong path, an unmounted disk), not as removals",
+    )
 
 
 class Plans(Section):

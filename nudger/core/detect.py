@@ -11,13 +11,15 @@ A standing series counts as one initiation, its instances as plans.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from nudger.core import vanishing
 from nudger.core.events import EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, NewEntry, Who
+from nudger.core.vanishing import NO_REMOVALS, Removals
 
 CALENDAR_SOURCE = "calendar"
 
@@ -99,23 +101,74 @@ def resource_facts(
     rules: Rules,
     *,
     now: datetime,
-    window_start: datetime,
+    excluded: Collection[str] = frozenset(),
+    uninvited: Collection[str] = frozenset(),
+    removals: Removals = NO_REMOVALS,
 ) -> list[NewEntry]:
     """The facts of one resource's change: proposed, cancelled, declined, moved, happened.
 
-    An instance that was there before and is gone now (inside the window, where its absence
-    means something) was cancelled by whoever organized it.
+    An instance that involved someone before and does not now was cancelled by its organizer
+    when the series strikes it out (`excluded`: an EXDATE added to a series we had seen) or
+    when it is still there without them (`uninvited`: the organizer took them off; the edge
+    leaves this empty when the people or addresses changed, as then the rules did, not the
+    plan). Otherwise its absence says nothing about who, and `nudger.core.vanishing` decides
+    what it means. An instance seen again takes back the removal its vanishing was logged as.
     """
     facts: list[NewEntry] = []
     before = {instance.occurrence: instance for instance in old}
     seen = set()
     for instance in new:
         seen.add(instance.occurrence)
-        facts += _instance_facts(before.get(instance.occurrence), instance, rules, now)
+        previous = before.get(instance.occurrence)
+        facts += _instance_facts(previous, instance, rules, now)
+        if previous is None and removals.logged:
+            facts += _returned(instance, rules, now, removals)
     for occurrence, instance in before.items():
-        if occurrence not in seen and instance.start >= window_start:
-            gone = replace(instance, status=Status.CANCELLED, updated=None)
-            facts += _instance_facts(instance, gone, rules, now)
+        if occurrence in seen:
+            continue
+        cancelled = replace(instance, status=Status.CANCELLED, updated=None)
+        if occurrence in excluded or occurrence in uninvited:
+            facts += _instance_facts(instance, cancelled, rules, now)
+        elif vanishing.live([instance], now):
+            facts += _vanished(cancelled, rules, now, removals)
+    return facts
+
+
+def kept(
+    old: Sequence[EventInstance], new: Sequence[EventInstance], now: datetime
+) -> tuple[EventInstance, ...]:
+    """What to keep of a resource for the next sync and for `plans`: what it shows now, except
+    a plan that took place and was cancelled only afterwards (`_cleared_after`), which stays as
+    it was, so nothing reads it as lost (a missed plan) later."""
+    before = {instance.occurrence: instance for instance in old}
+    return tuple(
+        previous
+        if (previous := before.get(instance.occurrence)) and _cleared_after(previous, instance, now)
+        else instance
+        for instance in new
+    )
+
+
+def _vanished(
+    instance: EventInstance, rules: Rules, now: datetime, removals: Removals
+) -> list[NewEntry]:
+    facts = []
+    for person in involved(instance, rules):
+        key = f"{CALENDAR_SOURCE}:{instance.uid}:{instance.occurrence}:cancelled:{person.name}"
+        base = _entry(key, Kind.CANCELLED, Who.UNKNOWN, now, person, instance)
+        if (entry := vanishing.removal(instance, person.name, base, removals)) is not None:
+            facts.append(entry)
+    return facts
+
+
+def _returned(
+    instance: EventInstance, rules: Rules, now: datetime, removals: Removals
+) -> list[NewEntry]:
+    facts = []
+    for person in involved(instance, rules):
+        key = f"{CALENDAR_SOURCE}:{instance.uid}:plan:{person.name}"
+        base = _entry(key, Kind.PLAN, Who.UNKNOWN, now, person, instance)
+        facts += vanishing.retractions(instance, person.name, base, removals)
     return facts
 
 
@@ -124,6 +177,9 @@ def _instance_facts(
 ) -> list[NewEntry]:
     facts = []
     when_changed = _not_after(new.updated, now)
+    proposed = _proposed_at(new, now)
+    if new.status is Status.CANCELLED or _declined(new):  # a plan is made before it is called off
+        proposed = min(proposed, when_changed)
     for person in involved(new, rules):
         base = f"{CALENDAR_SOURCE}:{new.uid}"
         plan = f"{base}:{new.occurrence}"
@@ -132,13 +188,13 @@ def _instance_facts(
                 f"{base}:plan:{person.name}",
                 Kind.PLAN,
                 initiator(new, person, rules),
-                _proposed_at(new, now),
+                proposed,
                 person,
                 new,
             )
         )
         organizer = side(new.organizer, person, rules, is_self=new.organizer_is_self)
-        if new.status is Status.CANCELLED:
+        if new.status is Status.CANCELLED and not _cleared_after(old, new, now):
             facts.append(
                 _entry(
                     f"{plan}:cancelled:{person.name}",
@@ -220,13 +276,25 @@ def missed_facts(
     return facts
 
 
+def _cleared_after(old: EventInstance | None, new: EventInstance, now: datetime) -> bool:
+    """Whether a plan seen live before is cancelled only now that it is over, and not said to
+    have been cancelled before it ended: a plan cannot be called off once it took place, so
+    that is someone clearing out old events (Google lists a deleted series' past dates as
+    cancelled), not news."""
+    if old is None or old.status is Status.CANCELLED or new.end > now:
+        return False
+    return new.updated is None or new.updated >= new.end
+
+
 def _declined(instance: EventInstance) -> bool:
     return any(a.participation is Participation.DECLINED for a in instance.attendees)
 
 
 def _proposed_at(instance: EventInstance, now: datetime) -> datetime:
-    """When the plan was made: its creation time if the calendar kept one, else (first seen
-    now) the earlier of now and its start, so a year of history is not dated today."""
+    """When the plan was made (DESIGN's one dating rule): its creation time if the calendar
+    kept one, else the first time nudger saw it (now), but never after the plan's own start,
+    so a year of history read on the first sync is not dated today. The caller also keeps it
+    from falling after the plan's own cancellation or decline."""
     created = _not_after(instance.created, now) if instance.created else None
     return created or min(instance.start, now)
 

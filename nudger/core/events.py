@@ -37,6 +37,12 @@ class Attendee:
     is_self: bool = False  # the source says this entry is the calendar's owner
 
 
+def occurrence_of(recurrence_id: datetime | None) -> str:
+    """How an occurrence is named: "single" for an event that does not recur, else its
+    original start in UTC (`recurrence_id` is in UTC)."""
+    return "single" if recurrence_id is None else recurrence_id.strftime("%Y%m%dT%H%M%SZ")
+
+
 @dataclass(frozen=True, slots=True)
 class EventInstance:
     """One occurrence of an event: a single event, or one instance of a recurring series."""
@@ -65,11 +71,7 @@ class EventInstance:
     @property
     def occurrence(self) -> str:
         """Stable within its series: the original start of a recurring instance, in UTC."""
-        return (
-            "single"
-            if self.recurrence_id is None
-            else self.recurrence_id.strftime("%Y%m%dT%H%M%SZ")
-        )
+        return occurrence_of(self.recurrence_id)
 
     def to_json(self) -> dict[str, Any]:
         return {

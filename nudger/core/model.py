@@ -40,6 +40,9 @@ class Kind(StrEnum):
     MISSED = "missed"
     LOOSE_SCHEDULED = "loose.scheduled"
     LOOSE_EXPIRED = "loose.expired"
+    # A derived fact that proved false (a removed plan came back, the user said it was not
+    # one): it supersedes that fact, which then counts nowhere; details say why.
+    RETRACTED = "retracted"
     # A "ball in their court" wait: a started entry's details hold {"until": ISO date-time};
     # an ended entry closes the person's open wait early.
     WAIT_STARTED = "wait.started"
@@ -93,6 +96,7 @@ class Entry:
     details: Mapping[str, Any]
     supersedes: str | None = None
     superseded: bool = False  # a later entry corrects this one; it no longer counts
+    superseded_by: str | None = None  # that later entry's key
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +111,7 @@ class Entry:
             "details": dict(self.details),
             "supersedes": self.supersedes,
             "superseded": self.superseded,
+            "superseded_by": self.superseded_by,
         }
 
 

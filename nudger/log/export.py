@@ -51,11 +51,12 @@ COLUMNS = (
     "details",
     "supersedes",
     "superseded",
+    "superseded_by",
 )
 _ENTRIES = """
     SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
            entry.source, entry.key, entry.details, entry.supersedes,
-           EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)
+           (SELECT later.key FROM entry AS later WHERE later.supersedes = entry.key)
     FROM entry LEFT JOIN person ON person.id = entry.person_id
     ORDER BY entry.at, entry.id
 """
@@ -85,7 +86,7 @@ def write_json(found: Iterable[Entry], out: TextIO) -> int:
 
 def write_csv(found: Iterable[Entry], out: TextIO) -> int:
     """A header row, then one row an entry: `details` as JSON text, `superseded` as true or
-    false, an absent person or supersedes as an empty field; returns how many."""
+    false, an absent person, supersedes or superseded_by as an empty field; returns how many."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0

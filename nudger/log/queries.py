@@ -159,7 +159,7 @@ def entries(
         SELECT * FROM (
             SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
                    entry.source, entry.key, entry.details, entry.supersedes,
-                   NOT {_CURRENT} AS superseded
+                   (SELECT later.key FROM entry AS later WHERE later.supersedes = entry.key)
             FROM entry LEFT JOIN person ON person.id = entry.person_id
             {condition} {newest}
         ) ORDER BY at, id
@@ -207,7 +207,7 @@ def _filters(
 def entry_from_row(row: Sequence[Any]) -> Entry:
     """An entry from a row of `entry` joined with its person's name, in the column order
     `entries` selects (id, at, recorded_at, name, kind, who, source, key, details, supersedes,
-    superseded)."""
+    and the key of the entry that supersedes it, if one does)."""
     return Entry(
         id=row[0],
         at=from_timestamp(row[1]),
@@ -219,5 +219,6 @@ def entry_from_row(row: Sequence[Any]) -> Entry:
         key=row[7],
         details=json.loads(row[8]),
         supersedes=row[9],
-        superseded=bool(row[10]),
+        superseded=row[10] is not None,
+        superseded_by=row[10],
     )

@@ -176,6 +176,18 @@ def instances(db: sqlite3.Connection) -> Iterator[EventInstance]:
         yield from _decode(stored)
 
 
+def occurrences_elsewhere(db: sqlite3.Connection, source: str) -> set[tuple[str, str]]:
+    """The (UID, occurrence) of every plan instance the other sources show: a plan gone from
+    one calendar and still in another has not vanished. Read only when something vanished."""
+    return {
+        (instance.uid, instance.occurrence)
+        for (stored,) in db.execute(
+            "SELECT instances FROM resource_state WHERE source <> ?", (source,)
+        )
+        for instance in _decode(stored)
+    }
+
+
 def stored_resources(db: sqlite3.Connection) -> Iterator[StoredResource]:
     """Every stored resource of every source, one at a time (for `forget`, which looks for the
     plans naming one person)."""

@@ -19,11 +19,22 @@ from pathlib import Path
 from nudger import adapters
 from nudger.config.calendars import Calendar
 from nudger.config.settings import Settings
-from nudger.core.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
+from nudger.core.detect import (
+    Rules,
+    involved,
+    kept,
+    loose_facts,
+    mentions,
+    missed_facts,
+    resource_facts,
+)
+from nudger.core.events import EventInstance
 from nudger.core.model import Entry, Kind
+from nudger.core.vanishing import Removals, lost_too_much
 from nudger.core.when import local_midnight
 from nudger.errors import NudgerError
 from nudger.log import queries, sync_state
+from nudger.log.removals import logged as logged_removals
 from nudger.log.store import Store
 from nudger.ports import CalendarSource, Changes, SourceError, Window
 
@@ -69,6 +80,15 @@ def factories(settings: Settings, data_dir: Path) -> list[tuple[str, Callable[[]
     return [(config.name, factory(config)) for config in settings.calendars if config.enabled]
 
 
+@dataclass(frozen=True)
+class Trust:
+    """How much loss in one sync is believed (`vanishing.lost_too_much`), and the sources whose
+    removals the user confirmed for this run (`daemon --once --accept-removals NAME`)."""
+
+    max_vanished_share: float = 0.5
+    accept_removals: frozenset[str] = frozenset()
+
+
 def sync_all(
     store: Store,
     sources: Sequence[tuple[str, Callable[[], CalendarSource]]],
@@ -77,13 +97,14 @@ def sync_all(
     *,
     now: datetime,
     loose_expire_after: timedelta = timedelta(days=21),
+    trust: Trust = Trust(),
 ) -> list[Outcome]:
     """Sync every source (a factory that fails counts as that source failing), then decide
     what became of cancelled and loose plans across all of them."""
     outcomes = []
     for name, make in sources:
         try:
-            outcomes.append(sync_source(store, name, make(), rules, window, now=now))
+            outcomes.append(sync_source(store, name, make(), rules, window, now=now, trust=trust))
         except SourceError as error:
             outcomes.append(_failed(store, name, error, now))
         except Exception as error:  # a bug in one adapter must not stop the others
@@ -106,6 +127,7 @@ def sync_source(
     window: Window,
     *,
     now: datetime,
+    trust: Trust = Trust(),
 ) -> Outcome:
     fingerprint = _fingerprint(rules)
     known = sync_state.position(store.db, name)
@@ -117,37 +139,108 @@ def sync_source(
     for problem in changes.problems:
         log.warning("%s: %s", name, problem)
     with store.transaction():
-        added = _apply(store, name, changes, rules, window, now)
-        message = f"{added} new facts" + (
-            f", {len(changes.problems)} items skipped" if changes.problems else ""
-        )
-        sync_state.record_success(
-            store.db, name, cursor=changes.cursor, fingerprint=fingerprint, at=now, message=message
+        stored = sync_state.resources(store.db, name)
+        gone = _gone(stored, changes)
+        doubt = None
+        if name not in trust.accept_removals:
+            empty = changes.complete and not changes.changed and not changes.unreadable
+            doubt = lost_too_much(
+                stored, gone, empty=empty, now=now, max_share=trust.max_vanished_share
+            )
+        if doubt is None:
+            same_rules = known is not None and known.fingerprint == fingerprint
+            added = _apply(store, name, changes, stored, gone, rules, now, same_rules=same_rules)
+            message = f"{added} new facts" + (
+                f", {len(changes.problems)} items skipped" if changes.problems else ""
+            )
+            sync_state.record_success(
+                store.db,
+                name,
+                cursor=changes.cursor,
+                fingerprint=fingerprint,
+                at=now,
+                message=message,
+            )
+    if doubt is not None:  # nothing was written: the next sync reads the same changes again
+        remedy = f"if they really were removed: nudger daemon --once --accept-removals {name}"
+        return _failed(
+            store,
+            name,
+            SourceError(f"{doubt}; nothing was recorded", retry=True, remedy=remedy),
+            now,
         )
     return Outcome(name, True, message, added, changes.problems)
 
 
-def _apply(
-    store: Store, name: str, changes: Changes, rules: Rules, window: Window, now: datetime
-) -> int:
-    known = sync_state.resources(store.db, name)
+def _gone(stored: dict[str, tuple[EventInstance, ...]], changes: Changes) -> set[str]:
+    """The stored resources this sync says are no longer there: those it removed, or, from a
+    complete listing, those it did not list; never one it could not read."""
     gone = set(changes.removed)
     if changes.complete:
-        gone |= set(known) - {resource.id for resource in changes.changed}
+        gone |= set(stored) - {resource.id for resource in changes.changed}
+    return (gone & set(stored)) - set(changes.unreadable)
+
+
+def _apply(
+    store: Store,
+    name: str,
+    changes: Changes,
+    stored: dict[str, tuple[EventInstance, ...]],
+    gone: set[str],
+    rules: Rules,
+    now: datetime,
+    *,
+    same_rules: bool,
+) -> int:
+    """Derive and append the facts of a sync, and keep what each resource now shows. With
+    other rules than the last sync's, a plan that no longer involves anyone was not changed by
+    its organizer: the people or addresses were (so it is no uninvite)."""
+    removals = _removals(store, name, changes, stored, gone)
     facts = []
     for resource in changes.changed:
         relevant = tuple(i for i in resource.instances if involved(i, rules))
+        uninvited = {i.occurrence for i in resource.instances} if same_rules else set()
         facts += resource_facts(
-            known.get(resource.id, ()), relevant, rules, now=now, window_start=window.start
+            stored.get(resource.id, ()),
+            relevant,
+            rules,
+            now=now,
+            excluded=resource.excluded,
+            uninvited=uninvited,
+            removals=removals,
         )
         if relevant:
-            sync_state.keep_resource(store.db, name, resource.id, relevant)
+            shown = kept(stored.get(resource.id, ()), relevant, now)
+            sync_state.keep_resource(store.db, name, resource.id, shown)
         else:
             sync_state.drop_resources(store.db, [(name, resource.id)])
-    for resource_id in gone & set(known):
-        facts += resource_facts(known[resource_id], (), rules, now=now, window_start=window.start)
+    for resource_id in gone:
+        facts += resource_facts(stored[resource_id], (), rules, now=now, removals=removals)
         sync_state.drop_resources(store.db, [(name, resource_id)])
     return sum(store.insert(fact, now) is not None for fact in facts)
+
+
+def _removals(
+    store: Store,
+    name: str,
+    changes: Changes,
+    stored: dict[str, tuple[EventInstance, ...]],
+    gone: set[str],
+) -> Removals:
+    """What detection needs to know beyond the instances: the removals logged before (to take
+    back those of a plan seen again) and, when something vanished, what the other sources show."""
+    shown = {
+        (resource.id, instance.occurrence)
+        for resource in changes.changed
+        for instance in resource.instances
+    }
+    vanished = bool(gone) or any(
+        (resource.id, instance.occurrence) not in shown
+        for resource in changes.changed
+        for instance in stored.get(resource.id, ())
+    )
+    elsewhere = sync_state.occurrences_elsewhere(store.db, name) if vanished else set()
+    return Removals(logged_removals(store.db), elsewhere)
 
 
 def _open_loose_plans(store: Store) -> list[Entry]:

@@ -26,7 +26,7 @@ from nudger.config.core_values import rules_from
 from nudger.config.timezone import user_zone
 from nudger.errors import NudgerError
 from nudger.log.store import Store
-from nudger.sync.calendars import factories, sync_all, window_for
+from nudger.sync.calendars import Trust, factories, sync_all, window_for
 
 log = logging.getLogger("nudger.sync")
 
@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 window_for(settings, arguments.now, zone),
                 now=arguments.now,
                 loose_expire_after=settings.plans.loose_expire_after,
+                trust=Trust(settings.sync.max_vanished_share),
             )
     except NudgerError as error:
         log.error("%s: %s", arguments.source, error.message)

@@ -175,19 +175,12 @@ def test_a_cancelled_occurrence_is_a_cancelled_instance_of_its_series(driver: Dr
     assert changes.removed == ()
 
 
-EXDATE_AS_CANCELLATION = "issue 11: EXDATE read as a cancellation"
-
-
-@sources(
-    xfail=dict.fromkeys(
-        ("ics-folder", "ics-url", "caldav-radicale", "caldav-xandikos"), EXDATE_AS_CANCELLATION
-    )
-)
+@sources()
 def test_an_occurrence_excluded_when_the_series_is_first_seen_is_no_instance(
     driver: Driver,
 ) -> None:
     """DESIGN: an occurrence excluded when nudger first sees the series was never a plan
-    (Google never lists it). Today `ical._excluded` returns it as a cancelled instance."""
+    (Google never lists it)."""
     driver.put(replace(CLIMBING, exdates=(at(3, 29, 18),)))
     changes = driver.source().sync(None, WINDOW)
     assert [(i.recurrence_id, i.status) for i in by_uid(changes)["climbing"]] == [

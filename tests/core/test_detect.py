@@ -19,6 +19,7 @@ from nudger.core.detect import (
 )
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.core.model import Entry, Kind, NewEntry, Who
+from nudger.core.vanishing import LoggedRemoval, Removals
 
 ME = "sam@example.org"
 ALEX = Tracked("Alex", frozenset({"alex@example.org"}), ("Alex", "Al"))
@@ -96,19 +97,19 @@ def test_a_plan_i_made_that_they_declined() -> None:
     instance = event(
         organizer=ME, attendees=invited("alex@example.org", answer=Participation.DECLINED)
     )
-    facts = resource_facts((), (instance,), RULES, now=NOW, window_start=NOW - timedelta(days=365))
+    facts = resource_facts((), (instance,), RULES, now=NOW)
     assert kinds(facts) == [("declined", "them"), ("plan", "me")]  # declined: it did not happen
 
 
 def test_a_cancelled_plan_is_cancelled_by_its_organizer() -> None:
     instance = event(organizer="alex@example.org", attendees=invited(ME), status=Status.CANCELLED)
-    facts = resource_facts((), (instance,), RULES, now=NOW, window_start=NOW - timedelta(days=365))
+    facts = resource_facts((), (instance,), RULES, now=NOW)
     assert kinds(facts) == [("cancelled", "them"), ("plan", "them")]
 
 
 def test_a_plan_that_took_place_happened() -> None:
     instance = event(organizer=ME, attendees=invited("alex@example.org"))
-    facts = resource_facts((), (instance,), RULES, now=NOW, window_start=NOW - timedelta(days=365))
+    facts = resource_facts((), (instance,), RULES, now=NOW)
     assert kinds(facts) == [("happened", "unknown"), ("plan", "me")]
 
 
@@ -122,45 +123,103 @@ def test_a_moved_plan_is_rescheduled_once() -> None:
     after = replace(
         before, start=before.start + timedelta(days=1), end=before.end + timedelta(days=1)
     )
-    facts = resource_facts(
-        (before,), (after,), RULES, now=NOW, window_start=NOW - timedelta(days=365)
-    )
+    facts = resource_facts((before,), (after,), RULES, now=NOW)
     assert ("rescheduled", "them") in kinds(facts)
     keys = {f.key for f in facts}
-    assert keys == {
-        f.key
-        for f in resource_facts(
-            (before,), (after,), RULES, now=NOW, window_start=NOW - timedelta(days=365)
-        )
-    }
+    assert keys == {f.key for f in resource_facts((before,), (after,), RULES, now=NOW)}
 
 
-def test_a_series_counts_once_and_a_vanished_instance_is_cancelled() -> None:
+def weekly(*weeks: int, first: datetime = START) -> list[EventInstance]:
     week = timedelta(days=7)
-    series = [
+    return [
         event(
             uid="weekly",
-            recurrence_id=START + n * week,
-            start=START + n * week,
-            end=START + n * week + timedelta(hours=2),
+            recurrence_id=first + n * week,
+            start=first + n * week,
+            end=first + n * week + timedelta(hours=2),
             organizer=ME,
             attendees=invited("alex@example.org"),
         )
-        for n in range(3)
+        for n in weeks
     ]
-    facts = resource_facts((), series, RULES, now=NOW, window_start=NOW - timedelta(days=365))
+
+
+def test_a_series_counts_once() -> None:
+    facts = resource_facts((), weekly(0, 1, 2), RULES, now=NOW)
     assert [f.kind for f in facts].count(Kind.PLAN) == 3
     assert len({f.key for f in facts if f.kind == Kind.PLAN}) == 1  # one key: counted once
-    later = resource_facts(
-        series, series[:2], RULES, now=NOW, window_start=NOW - timedelta(days=365)
+
+
+UPCOMING = NOW + timedelta(days=2)
+SECOND_WEEK = weekly(1, first=UPCOMING)[0].occurrence
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "excluded", "expected"),
+    [
+        # a past instance that vanished is history: nothing
+        (weekly(0, 1, 2), weekly(0, 1), frozenset(), []),
+        # an upcoming one: removed, cause unknown, so no side is blamed
+        (
+            weekly(0, 1, first=UPCOMING),
+            weekly(0, first=UPCOMING),
+            frozenset(),
+            [("cancelled", "unknown")],
+        ),
+        # an upcoming one the series now strikes out (an EXDATE added): the organizer cancelled it
+        (
+            weekly(0, 1, first=UPCOMING),
+            weekly(0, first=UPCOMING),
+            {SECOND_WEEK},
+            [("cancelled", "me")],
+        ),
+        # a whole resource gone: the same rules for each instance
+        (weekly(0) + weekly(0, first=UPCOMING), [], frozenset(), [("cancelled", "unknown")]),
+    ],
+)
+def test_what_a_vanished_instance_means(
+    old: list[EventInstance],
+    new: list[EventInstance],
+    excluded: frozenset[str],
+    expected: list[tuple[str, str]],
+) -> None:
+    facts = resource_facts(old, new, RULES, now=NOW, excluded=excluded)
+    assert kinds([f for f in facts if f.kind == Kind.CANCELLED]) == expected
+    removed = [(f.kind, f.who.value) for f in facts if f.details.get("removed")]
+    assert removed == [fact for fact in expected if fact[1] == "unknown"]
+
+
+def test_a_removed_plan_seen_again_is_retracted_and_a_second_removal_is_new() -> None:
+    (plan,) = weekly(0, first=UPCOMING)
+    (removal,) = resource_facts([plan], [], RULES, now=NOW)
+    logged = LoggedRemoval(plan.uid, plan.occurrence, "Alex", removal.key, removal.key, False)
+    back = resource_facts([], [plan], RULES, now=NOW, removals=Removals([logged]))
+    (retraction,) = [f for f in back if f.kind == Kind.RETRACTED]
+    assert (retraction.supersedes, retraction.person) == (removal.key, "Alex")
+    # while it stands, the same vanishing is not logged twice
+    assert resource_facts([plan], [], RULES, now=NOW, removals=Removals([logged])) == []
+    retracted = replace(logged, current=retraction.key, retracted=True)
+    (again,) = resource_facts([plan], [], RULES, now=NOW, removals=Removals([retracted]))
+    assert again.key not in (removal.key, retraction.key) and again.who is Who.UNKNOWN
+
+
+def test_a_plan_another_source_still_shows_has_not_vanished() -> None:
+    (plan,) = weekly(0, first=UPCOMING)
+    elsewhere = Removals(elsewhere={(plan.uid, plan.occurrence)})
+    assert resource_facts([plan], [], RULES, now=NOW, removals=elsewhere) == []
+
+
+def test_a_plan_is_never_proposed_after_it_was_called_off() -> None:
+    cancelled = event(
+        organizer="alex@example.org",
+        attendees=invited(ME),
+        status=Status.CANCELLED,
+        start=UPCOMING,
+        end=UPCOMING + timedelta(hours=1),
+        updated=NOW - timedelta(days=3),
     )
-    assert ("cancelled", "me") in kinds(later)
-
-
-def test_an_instance_that_left_the_window_is_not_a_cancellation() -> None:
-    old = event(organizer=ME, attendees=invited("alex@example.org"))
-    facts = resource_facts((old,), (), RULES, now=NOW, window_start=START + timedelta(days=1))
-    assert facts == []
+    facts = {f.kind: f for f in resource_facts((), (cancelled,), RULES, now=NOW)}
+    assert facts[Kind.PLAN].at <= facts[Kind.CANCELLED].at == NOW - timedelta(days=3)
 
 
 def test_a_lost_plan_is_missed_unless_replaced() -> None:

@@ -20,6 +20,7 @@ STORED = {
     "MISSED": "missed",
     "LOOSE_SCHEDULED": "loose.scheduled",
     "LOOSE_EXPIRED": "loose.expired",
+    "RETRACTED": "retracted",
     "WAIT_STARTED": "wait.started",
     "WAIT_ENDED": "wait.ended",
     "NUDGE_SENT": "nudge.sent",

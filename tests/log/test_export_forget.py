@@ -118,6 +118,7 @@ def from_csv(text: str) -> list[dict[str, Any]]:
             "details": json.loads(row["details"]),
             "supersedes": row["supersedes"] or None,
             "superseded": {"true": True, "false": False}[row["superseded"]],
+            "superseded_by": row["superseded_by"] or None,
         }
         for row in rows
     ]

@@ -134,8 +134,8 @@ def test_every_spelling_detection_reads_is_kept(person: Tracked, line: str) -> N
     text = vcalendar(vevent("one", line))
     rules = Rules(me=frozenset({ME}), people=(person,))
     cleaned = vcal.fix(text)  # type: ignore[no-untyped-call]  # caldav leaves it untyped
-    expanded, _ = ical.instances(ical.parse([("t", cleaned)]), WINDOW, source="s", calendar="c")
-    (instance,) = expanded["one"]
+    expanded = ical.instances(ical.parse([("t", cleaned)]), WINDOW, source="s", calendar="c")
+    (instance,) = expanded.found["one"]
     assert involved(instance, rules), "the example must be one detection finds"
     assert ical.mentioning(mentions(rules))(text)
 
@@ -181,8 +181,8 @@ def test_whatever_detection_finds_in_an_event_the_filter_keeps(
     for at in sorted(folds, reverse=True):  # a fold may go between any two characters of a line
         if at < len(text) and text[at - 1] != "\n" and text[at] not in "\r\n":
             text = f"{text[:at]}\r\n {text[at:]}"
-    expanded, _ = ical.instances(ical.parse([("t", text)]), WINDOW, source="s", calendar="c")
-    if any(involved(instance, rules) for instance in expanded.get("one", ())):
+    expanded = ical.instances(ical.parse([("t", text)]), WINDOW, source="s", calendar="c")
+    if any(involved(instance, rules) for instance in expanded.found.get("one", ())):
         assert ical.mentioning(mentions(rules))(text)
 
 

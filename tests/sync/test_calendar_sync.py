@@ -83,18 +83,7 @@ def test_a_change_adds_exactly_the_fact_that_changed(
     result = cli("daemon", "--once")
     assert "✓ local: 1 new facts" in result.out, result.out
     assert entry_count(log_path) == before + 1
-    assert balance(cli)["cancellations"] == {"me": 2, "them": 1, "unknown": 0}
-
-
-def test_a_deleted_file_cancels_its_plan(cli: RunCli, folder: Path) -> None:
-    write_story(folder)
-    assert cli("daemon", "--once").code == 0
-    (folder / "mine-0.ics").unlink()
-    assert "1 new facts" in cli("daemon", "--once").out
-    cancelled = json.loads(cli("history", "Alex", "--kind", "cancelled", "--json").out)
-    assert len(cancelled) == 3
-    assert cancelled[-1]["details"]["uid"] == "mine-0"
-    assert cancelled[-1]["who"] == "me"  # I organized it, so its disappearance is my cancelling
+    assert balance(cli)["cancellations"] == {"me": 1, "them": 1, "unknown": 0}
 
 
 def test_plans_lists_what_the_calendar_shows(cli: RunCli, folder: Path) -> None:
@@ -102,7 +91,7 @@ def test_plans_lists_what_the_calendar_shows(cli: RunCli, folder: Path) -> None:
     assert cli("daemon", "--once").code == 0
     rows = json.loads(cli("plans", "Alex", "--json").out)
     statuses = [row["status"] for row in rows]
-    assert statuses.count("cancelled") == 2
+    assert statuses.count("cancelled") == 1  # the EXDATE'd date was never a plan
     assert statuses.count("declined") == 2
     assert {row["initiator"] for row in rows} == {"me", "them"}
     assert json.loads(cli("plans", "--unclassified", "--json").out) == []
@@ -174,7 +163,7 @@ def test_every_calendar_of_the_test_corpora_is_read_without_a_crash(corpus: Path
     assert skipped > 0
 
 
-def test_an_exdate_becomes_a_cancelled_instance(tmp_path: Path) -> None:
+def test_an_exdate_is_no_instance_and_is_named_as_excluded(tmp_path: Path) -> None:
     told = story(date(2026, 11, 24))
     file = tmp_path / "weekly.ics"
     file.write_bytes(told.events["weekly-date.ics"])
@@ -185,10 +174,14 @@ def test_an_exdate_becomes_a_cancelled_instance(tmp_path: Path) -> None:
     )
     changes = IcsSource(IcsCalendar(name="t", type="ics", path=file), timeout=5).sync(None, window)
     (resource,) = changes.changed
-    assert len(resource.instances) == 12
-    cancelled = [i for i in resource.instances if i.status is Status.CANCELLED]
-    assert len(cancelled) == 1
-    assert cancelled[0].start.astimezone(ZoneInfo("Europe/Berlin")).weekday() == 4
+    assert len(resource.instances) == 11
+    assert all(i.status is Status.CONFIRMED for i in resource.instances)
+    (struck,) = resource.excluded
+    assert struck not in {i.occurrence for i in resource.instances}
+    assert (
+        datetime.strptime(struck, "%Y%m%dT%H%M%S%z").astimezone(ZoneInfo("Europe/Berlin")).weekday()
+        == 4
+    )
     moved = [i for i in resource.instances if i.recurrence_id != i.start]
     assert [i.summary for i in moved] == ["Friday date (moved)"]
     assert all(i.start - i.recurrence_id == timedelta(hours=22) for i in moved if i.recurrence_id)

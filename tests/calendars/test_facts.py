@@ -1,0 +1,91 @@
+"""The facts a change gives are the same whichever system holds the calendar.
+
+The reading contract (`test_reading`) checks what each adapter returns; this checks what the
+sync derives from it, through the real adapter and the real log, since the same change may reach
+nudger in different shapes (an EXDATE in an iCalendar series, a cancelled instance from Google;
+a deleted file, a 404'd href, a Google deletion). DESIGN: an occurrence struck out before nudger
+first saw the series was never a plan; one struck out later was cancelled by the organizer; an
+upcoming plan that vanishes is a removal of unknown cause, retracted when it comes back; a plan
+that vanished after it ended is history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from nudger.core.detect import Rules, Tracked
+from nudger.core.model import Kind, Who
+from nudger.log import queries
+from nudger.log.store import Store
+from nudger.sync.calendars import Outcome, sync_all
+from tests.calendars.driver import SOURCE_NAME, Driver, sources
+from tests.calendars.events import ALEX, ME
+from tests.calendars.examples import CLIMBING, DINNER, WINDOW, at, put
+
+RULES = Rules(me=frozenset({ME}), people=(Tracked("Alex", frozenset({ALEX}), ("Alex",)),))
+BEFORE = WINDOW.start + timedelta(days=1)  # every climbing date still to come
+AFTER = WINDOW.end - timedelta(days=1)  # every one of them over
+
+
+def sync(store: Store, driver: Driver, now: datetime) -> Outcome:
+    """One sync of the driver's calendar into the log, as the daemon runs it (the cursor is
+    kept in the log's sync state), missed plans decided after it."""
+    (outcome,) = sync_all(store, [(SOURCE_NAME, driver.source)], RULES, WINDOW, now=now)
+    return outcome
+
+
+def facts(store: Store, *kinds: Kind) -> list[tuple[str, Who, str]]:
+    """(kind, side, date) of the facts that still count."""
+    return sorted(
+        (entry.kind, entry.who, str(entry.details.get("occurrence")))
+        for entry in queries.entries(store.db, kinds=kinds or list(Kind))
+        if not entry.superseded
+    )
+
+
+@sources()
+def test_an_exdate_from_the_start_is_nothing_and_one_added_later_is_the_organizers(
+    driver: Driver, tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        driver.put(replace(CLIMBING, exdates=(at(3, 29, 18),)))
+        assert sync(store, driver, BEFORE).ok
+        assert facts(store, Kind.CANCELLED) == []
+
+        driver.put(replace(CLIMBING, exdates=(at(3, 29, 18), at(4, 5, 18))))
+        assert sync(store, driver, BEFORE).ok
+        assert facts(store, Kind.CANCELLED) == [(Kind.CANCELLED, Who.THEM, "20270405T160000Z")]
+
+
+@sources()
+def test_an_upcoming_plan_deleted_is_removed_by_nobody_and_retracted_when_it_is_back(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """A deleted event says nothing of who called it off (a bare Google deletion neither: only
+    a cancelled event that Google still lists whole, or a cancelled instance, says so)."""
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        put(driver, DINNER, CLIMBING)  # the series stays: a calendar emptied is not believed
+        assert sync(store, driver, BEFORE).ok
+        driver.delete(DINNER.uid)
+        assert sync(store, driver, BEFORE).ok
+        assert facts(store, Kind.CANCELLED) == [(Kind.CANCELLED, Who.UNKNOWN, "single")]
+
+        driver.put(DINNER)
+        assert sync(store, driver, BEFORE).ok
+        assert facts(store, Kind.CANCELLED) == []  # the removal is retracted
+        assert facts(store, Kind.RETRACTED) == [(Kind.RETRACTED, Who.UNKNOWN, "single")]
+        assert sync(store, driver, BEFORE).new_facts == 0
+
+
+@sources()
+def test_plans_deleted_after_they_happened_change_nothing(driver: Driver, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        driver.put(CLIMBING)
+        assert sync(store, driver, AFTER).ok
+        before = facts(store)
+        driver.delete(CLIMBING.uid)
+        outcome = sync(store, driver, AFTER)
+        assert (outcome.ok, outcome.new_facts) == (True, 0)
+        assert facts(store) == before
