@@ -68,6 +68,45 @@ def plans_mark(
 
 
 @plans_app.command(
+    "correct",
+    epilog="Examples: nudger plans correct 42 --by them · nudger plans correct 42 --by nobody "
+    "(ids: nudger history Alex)",
+)
+def plans_correct(
+    ctx: typer.Context,
+    entry: Annotated[int, typer.Argument(help="The entry's #, as `nudger history` shows it.")],
+    by: Annotated[
+        Literal["me", "them", "nobody"],
+        typer.Option(
+            "--by",
+            "-b",
+            help="Whose it was: me or them; nobody: it was no such thing (no cancellation, "
+            "no decline, no move).",
+        ),
+    ],
+) -> None:
+    """Correct a fact: whose cancellation, decline, move or idea it was, or that it was none.
+    The original stays in `history`; the correction holds through every later sync."""
+    from nudger.core.model import Who
+    from nudger.core.text import printable
+    from nudger.views.corrections import correct
+
+    run = session(ctx)
+    with run.store() as store:
+        done = correct(store, entry, None if by == "nobody" else Who(by), run.now)
+    title = printable(
+        str(done.before.details.get("summary") or done.before.details.get("note", ""))
+    )
+    what = f"#{entry} ({done.before.kind}: {title})"
+    if done.after is None:
+        typer.echo(f"{what} already says {by}.")
+    elif by == "nobody":
+        typer.echo(f"Took back {what}: it no longer counts.")
+    else:
+        typer.echo(f"Corrected {what}: it is {'yours' if by == 'me' else 'theirs'} now.")
+
+
+@plans_app.command(
     "list",
     epilog="Examples: nudger plans --upcoming · nudger plans Alex --missed · "
     "nudger plans --unclassified --json",

@@ -119,16 +119,32 @@ MARK_SOURCE = "mark"  # corrections of a plan's side, by `nudger plans mark` or 
 
 
 def correction(current: Entry, who: Who, key: str) -> NewEntry:
-    """A plan entry replacing `current`, saying `who` suggested it; the old side stays in
-    `details["was"]`, and counting skips the replaced entry."""
+    """An entry of the same kind replacing `current`, saying it was `who`'s (who suggested a
+    plan, who cancelled, declined or moved it); the old side stays in `details["was"]`, and
+    counting skips the replaced entry."""
     return NewEntry(
         at=current.at,
-        kind=Kind.PLAN.value,
+        kind=current.kind,
         who=who,
         source=MARK_SOURCE,
         key=key,
         person=current.person,
         details={**current.details, "was": current.who.value},
+        supersedes=current.key,
+    )
+
+
+def retraction(current: Entry, key: str, reason: str, at: datetime) -> NewEntry:
+    """An entry taking `current` back: it was not a fact at all (the plan that vanished is
+    back, the user says the cancellation was none). Counting skips `current` from then on."""
+    return NewEntry(
+        at=at,
+        kind=Kind.RETRACTED.value,
+        who=Who.UNKNOWN,
+        source=MARK_SOURCE,
+        key=key,
+        person=current.person,
+        details={**current.details, "retracted": current.key, "reason": reason},
         supersedes=current.key,
     )
 

@@ -169,6 +169,21 @@ def entries(
     return [entry_from_row(row) for row in rows]
 
 
+def entry(db: sqlite3.Connection, entry_id: int) -> Entry | None:
+    """The entry with this id (as `history` shows it), or None."""
+    row = db.execute(
+        """
+        SELECT entry.id, entry.at, entry.recorded_at, person.name, entry.kind, entry.who,
+               entry.source, entry.key, entry.details, entry.supersedes,
+               (SELECT later.key FROM entry AS later WHERE later.supersedes = entry.key)
+        FROM entry LEFT JOIN person ON person.id = entry.person_id
+        WHERE entry.id = ?
+        """,
+        (entry_id,),
+    ).fetchone()
+    return None if row is None else entry_from_row(row)
+
+
 def count_entries(
     db: sqlite3.Connection,
     *,
