@@ -51,9 +51,11 @@ def overview(people: Sequence[tuple[str, PersonFacts]], zone: tzinfo) -> str:
         '<h2 id="overview-title">Everyone at a glance</h2>'
         f'<table class="overview" data-table="overview"><caption>Sorted by what needs attention: '
         f"{ORDER_WORDS}.</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-        '<p class="note">You, Them, Unknown: who started what counts as an initiation. Waiting: a '
-        '"ball in their court" wait still running. To answer: plans whose side the calendar '
-        "could not tell; say whose idea each was with <code>nudger plans review</code>.</p>"
+        '<p class="note">You, Them, Unknown: who started what counts as an initiation. Last '
+        "contact: the latest plan that happened, message, call, check-in or thanks before the "
+        'window ends, however long ago. Waiting: a "ball in their court" wait still running. To '
+        "answer: plans whose side the calendar could not tell; say whose idea each was with "
+        "<code>nudger plans review</code>.</p>"
         "</section>"
     )
 
