@@ -27,6 +27,15 @@ Since = Annotated[
         show_default=False,
     ),
 ]
+# `balance` and `report` look back over the same window by default, and say so.
+WindowSince = Annotated[
+    str | None,
+    typer.Option(
+        help="Start: a span back (90d, 6mo), yesterday, a date (2026-03-01): any --at form. "
+        "Default: the balance.window setting (90 days unless you set it), for balance and report.",
+        show_default=False,
+    ),
+]
 Until = Annotated[
     str | None,
     typer.Option(
@@ -64,7 +73,7 @@ def query_window(run: Session, since: str | None, until: str | None) -> tuple[da
 def balance(
     ctx: typer.Context,
     person: OnePerson = None,
-    since: Since = None,
+    since: WindowSince = None,
     until: Until = None,
     show_all: Annotated[
         bool, typer.Option("--all", help="Include people you no longer track.")

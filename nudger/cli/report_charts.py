@@ -16,7 +16,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from nudger.cli.report_tables import Table, table_html, text
+from nudger.cli.report_tables import Table, folded, table_html, text
 from nudger.core.balance import Sides
 from nudger.core.text import printable
 
@@ -52,14 +52,14 @@ def figure(
     series: Sequence[Series],
     table: Table,
 ) -> str:
-    """A chart, what it counts, and its table; the chart is described by the table for screen
-    readers, and the table is captioned with the chart's title."""
+    """A chart, what it counts, and its table folded under it; the chart is described by the
+    table for screen readers, and the table is captioned with the chart's title."""
     table_id = f"{anchor}-{key}-table"
     svg = chart(shape, printable(title), axes, labels, series, described_by=table_id)
     return (
         f'<figure data-chart="{key}">\n{svg}\n'
         f"<figcaption>{text(table.about)}</figcaption>\n"
-        f"{table_html(key, table_id, title, table)}\n</figure>"
+        f"{folded(table_html(key, table_id, title, table))}\n</figure>"
     )
 
 
@@ -102,6 +102,9 @@ def chart(
         config["y_labels"] = _count_ticks(max(values, default=0))
         graph = pygal.Bar(**config)
     graph.add_xml_filter(_static(described_by))
+    # pygal names each chart by a random UUID, repeated in every rule of the chart's own style
+    # sheet; the table's id is unique in the page too, shorter, and the same on every run.
+    graph.uuid = described_by.removesuffix("-table")
     graph.x_labels = list(labels)
     for one in series:
         options: dict[str, Any] = {}
@@ -121,10 +124,11 @@ def _style(colors: Sequence[str]) -> Any:
         foreground_strong="#000000",
         foreground_subtle="#595959",
         font_family="inherit",  # the page's font: one declaration, not one per chart
+        # Large enough to read when two charts share a row and are drawn at about 3/4 size.
         title_font_size=18,
-        label_font_size=14,
-        major_label_font_size=14,
-        legend_font_size=14,
+        label_font_size=16,
+        major_label_font_size=16,
+        legend_font_size=16,
         no_data_font_size=24,
         opacity="1",
         opacity_hover="1",

@@ -1,7 +1,8 @@
 """`nudger report`: the balance as a self-contained HTML page of charts and tables.
 
-The window and the person are read exactly as `nudger balance` reads them (its own helpers), so
-the page and `balance --json` count the same entries. pygal is imported with
+The window and the person are read exactly as `nudger balance` reads them (its own helpers, its
+default window: the `balance.window` setting), so the page and `balance --json` count the same
+entries. pygal is imported with
 `nudger.cli.report_page`, inside the command, so no other command pays for it.
 """
 
@@ -12,11 +13,10 @@ from typing import Annotated
 
 import typer
 
-from nudger.cli.app import app, session
-from nudger.cli.query_commands import OnePerson, Since, Until, query_window, questions
+from nudger.cli.app import Session, app, session
+from nudger.cli.query_commands import OnePerson, Until, WindowSince, query_window, questions
 from nudger.errors import NudgerError, UsageError
 
-DEFAULT_SINCE = "1y"
 DEFAULT_OUT = Path("nudger-report.html")
 STDOUT = "-"
 
@@ -28,7 +28,7 @@ STDOUT = "-"
 def report(
     ctx: typer.Context,
     person: OnePerson = None,
-    since: Since = None,
+    since: WindowSince = None,
     until: Until = None,
     out: Annotated[
         str | None,
@@ -44,27 +44,39 @@ def report(
     ] = False,
 ) -> None:
     """An HTML page with charts of who initiates, cancels and says thanks, per person."""
+    run = session(ctx)
+    if open_page and out == STDOUT:
+        raise UsageError("--open needs a file to open", hint="drop --out - or name a file")
+    text = _page(run, person, since, until)
+    if out == STDOUT:
+        typer.echo(text, nl=False)
+        return
+    _write(Path(out) if out else DEFAULT_OUT, text, open_page)
+
+
+def _page(run: Session, person: str | None, since: str | None, until: str | None) -> str:
+    """The page for the chosen people over the window, counted as `balance` counts (and over
+    its default window, the `balance.window` setting, when no --since is given)."""
     from nudger.cli.report_page import page
     from nudger.views.balance import balance_rules
     from nudger.views.people import chosen_people
     from nudger.views.report_data import person_facts
 
-    run = session(ctx)
-    if open_page and out == STDOUT:
-        raise UsageError("--open needs a file to open", hint="drop --out - or name a file")
-    start, end = query_window(run, since or DEFAULT_SINCE, until)
+    start, end = query_window(run, since, until)
     with run.store_for_reading() as store:
         chosen = chosen_people(store.db, run.query_settings.people, person)
         asked = questions(run, chosen, start, end)
         facts = [person_facts(store.db, question) for question in asked]
-    thresholds = balance_rules(run.query_settings.balance).thresholds
-    text = page(
-        facts, since=start, until=end, thresholds=thresholds, zone=run.zone, generated=run.now
+    settings = run.query_settings.balance
+    return page(
+        facts,
+        since=start,
+        until=end,
+        rules=balance_rules(settings),
+        zone=run.zone,
+        generated=run.now,
+        default_window=settings.window if since is None else None,
     )
-    if out == STDOUT:
-        typer.echo(text, nl=False)
-        return
-    _write(Path(out) if out else DEFAULT_OUT, text, open_page)
 
 
 def _write(path: Path, text: str, open_page: bool) -> None:

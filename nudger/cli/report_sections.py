@@ -1,14 +1,15 @@
-"""One person's part of the report: the summary, then each chart with its table.
+"""One person's part of the report: the summary, what is absent, the timeline of plans, then
+each chart that has data, with its table folded under it.
 
-Pure: facts in, HTML out. The charts come from `report_charts`, the tables and words from
-`report_tables`; what this module decides is which numbers each figure shows and how it is
-titled.
+Pure: facts in, HTML out. The charts come from `report_charts`, the timeline from
+`report_timeline`, the tables and words from `report_tables`; what this module decides is which
+figures a person gets, which numbers each shows and how it is titled.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import tzinfo
 
 from nudger.cli.report_charts import (
@@ -22,33 +23,98 @@ from nudger.cli.report_charts import (
     figure,
     side_series,
 )
-from nudger.cli.report_tables import Table, local, percent, share_row, side_row, text, wait_row
+from nudger.cli.report_tables import (
+    KIND_WORDS,
+    Table,
+    local,
+    percent,
+    share_row,
+    side_row,
+    text,
+    wait_row,
+)
+from nudger.cli.report_timeline import timeline
 from nudger.core.balance import PersonBalance, Sides, Thresholds, leaning_words
-from nudger.core.model import Who
+from nudger.core.model import Kind, Who
 from nudger.views.report_data import MonthFacts, PersonFacts, Thanks
 
 
-def person_section(number: int, facts: PersonFacts, zone: tzinfo, thresholds: Thresholds) -> str:
+def person_section(anchor: str, facts: PersonFacts, zone: tzinfo, thresholds: Thresholds) -> str:
+    """The person's part: the summary, one line on what is absent, then the timeline of plans
+    and each chart that has something to draw (a chart of nothing is left out)."""
     report = facts.balance
-    anchor = f"person-{number}"
     kind = f" <small>{text(report.kind)}</small>" if report.kind else ""
     untracked = " <small>(no longer tracked)</small>" if not report.tracked else ""
+    charts = [
+        chart(anchor, facts)
+        for chart, shown in (
+            (_initiations, report.initiations.known + report.initiations.unknown > 0),
+            (_kinds, len(_kinds_with_data(report)) > 1),
+            (lambda a, f: _share(a, f, thresholds), report.share_me is not None),
+            (_outcomes, _called_off(report) > 0),
+            (_missed, report.missed > 0),
+            (_checkins, _total(m.checkins for m in facts.months) > 0),
+            (_gratitude, _total(m.gratitude for m in facts.months) > 0),
+            (lambda a, f: _waits(a, f, zone), bool(facts.waits)),
+        )
+        if shown
+    ]
     parts = [
         f'<section id="{anchor}" data-person="{text(report.person)}" '
         f'aria-labelledby="{anchor}-name">',
         f'<h2 id="{anchor}-name">{text(report.person)}{kind}{untracked}</h2>',
         _summary(report, zone),
-        _initiations(anchor, facts),
-        _kinds(anchor, report),
-        _share(anchor, facts, thresholds),
-        _outcomes(anchor, report),
-        _missed(anchor, facts),
-        _checkins(anchor, facts),
-        _gratitude(anchor, facts, zone),
-        _waits(anchor, facts, zone),
+        absent_line(facts),
+        timeline(anchor, report.person, facts.marks, report.since, report.until, zone),
+        '<div class="charts">\n' + "\n".join(charts) + "\n</div>" if charts else "",
+        _thanks(facts.thanks, zone),
         "</section>",
     ]
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
+
+
+def absent_line(facts: PersonFacts) -> str:
+    """One sentence naming what the window holds none of, so that a missing chart is read as
+    "nothing logged", not as a fault ("" when nothing is missing)."""
+    report = facts.balance
+    kinds = report.by_kind
+    present = {
+        "plans": bool(facts.marks) or _count(kinds.get(Kind.PLAN)) > 0,
+        **{KIND_WORDS.get(k, k): _count(s) > 0 for k, s in kinds.items() if k != Kind.PLAN},
+        "check-ins": _total(m.checkins for m in facts.months) > 0,
+        "gratitude": _total(m.gratitude for m in facts.months) > 0,
+        "cancellations or declines": _called_off(report) > 0,
+        "missed plans": report.missed > 0,
+        '"ball in their court" waits': bool(facts.waits),
+    }
+    if not any(present.values()):
+        return f'<p class="absent">Nothing logged with {text(report.person)} in this window.</p>'
+    missing = [words for words, found in present.items() if not found]
+    if _count(report.initiations) and not report.initiations.known:
+        missing.append("initiations whose side is known")
+    if not missing:
+        return ""
+    return f'<p class="absent">No {text(_either(missing))} logged in this window.</p>'
+
+
+def _either(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _count(sides: Sides | None) -> int:
+    return 0 if sides is None else sides.known + sides.unknown
+
+
+def _total(counted: Iterable[Sides]) -> int:
+    return sum(_count(s) for s in counted)
+
+
+def _called_off(report: PersonBalance) -> int:
+    return _count(report.cancellations) + _count(report.declines)
+
+
+def _kinds_with_data(report: PersonBalance) -> dict[str, Sides]:
+    return {kind: sides for kind, sides in report.by_kind.items() if _count(sides)}
 
 
 def _summary(report: PersonBalance, zone: tzinfo) -> str:
@@ -92,20 +158,21 @@ def _initiations(anchor: str, facts: PersonFacts) -> str:
     )
 
 
-def _kinds(anchor: str, report: PersonBalance) -> str:
-    kinds = list(report.by_kind)
+def _kinds(anchor: str, facts: PersonFacts) -> str:
+    report = facts.balance
+    counted = _kinds_with_data(report)
     return figure(
         anchor,
         "kinds",
         "bar",
         f"What each of you starts with {report.person}, by kind",
         ("Kind", "Initiations"),
-        kinds,
-        side_series(list(report.by_kind.values())),
+        list(counted),
+        side_series(list(counted.values())),
         Table(
-            "Initiations over the whole window, by kind.",
+            "Initiations over the whole window, by kind (the kinds with any).",
             ("Kind", "You", "Them", "Unknown", "Total"),
-            [side_row(kind, sides) for kind, sides in report.by_kind.items()],
+            [side_row(kind, sides) for kind, sides in counted.items()],
             [side_row("Total", report.initiations)],
         ),
     )
@@ -154,7 +221,8 @@ def _share(anchor: str, facts: PersonFacts, thresholds: Thresholds) -> str:
     )
 
 
-def _outcomes(anchor: str, report: PersonBalance) -> str:
+def _outcomes(anchor: str, facts: PersonFacts) -> str:
+    report = facts.balance
     labels = ["Cancelled", "Declined"]
     pairs = [report.cancellations, report.declines]
     return figure(
@@ -203,8 +271,8 @@ def _checkins(anchor: str, facts: PersonFacts) -> str:
     )
 
 
-def _gratitude(anchor: str, facts: PersonFacts, zone: tzinfo) -> str:
-    counted = _by_side_per_month(
+def _gratitude(anchor: str, facts: PersonFacts) -> str:
+    return _by_side_per_month(
         anchor,
         "gratitude",
         facts.months,
@@ -212,7 +280,6 @@ def _gratitude(anchor: str, facts: PersonFacts, zone: tzinfo) -> str:
         f"Gratitude moments with {facts.balance.person}, by who said thanks",
         ("Gratitude moments", "Gratitude moments each month, by who said thanks."),
     )
-    return counted + _thanks(facts.thanks, zone)
 
 
 def _thanks(thanks: Sequence[Thanks], zone: tzinfo) -> str:
@@ -229,11 +296,6 @@ def _thanks(thanks: Sequence[Thanks], zone: tzinfo) -> str:
 def _waits(anchor: str, facts: PersonFacts, zone: tzinfo) -> str:
     name = facts.balance.person
     waits = facts.waits
-    if not waits:
-        return (
-            f'<h3>"Ball in their court" waits</h3><p class="empty" data-table="waits">No wait with '
-            f"{text(name)} in this window (start one with: nudger wait NAME).</p>"
-        )
     return figure(
         anchor,
         "waits",

@@ -13,8 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from nudger.core.balance import PersonBalance, Sides
+from nudger.core.model import Who
 from nudger.core.text import printable
 from nudger.views.report_data import WaitOutcome
+
+# The log's kinds as the page names them, in the plural ("no messages ...").
+KIND_WORDS = {
+    "plan": "plans",
+    "loose": "loose plans",
+    "message": "messages",
+    "call": "calls",
+    "checkin": "check-ins",
+    "gratitude": "gratitude",
+}
 
 
 @dataclass(frozen=True)
@@ -77,12 +88,30 @@ def wait_row(wait: WaitOutcome, zone: tzinfo) -> tuple[str, ...]:
     )
 
 
+def folded(table: str, label: str = "The numbers, as a table") -> str:
+    """A table folded under its chart: in the page for screen readers and for reading without
+    the chart, out of the way until opened (and always shown in print, by the page's style)."""
+    return f"<details><summary>{text(label)}</summary>{table}</details>"
+
+
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
 def local(moment: datetime, zone: tzinfo, pattern: str) -> str:
     return moment.astimezone(zone).strftime(pattern)
+
+
+def day(moment: datetime, zone: tzinfo) -> str:
+    """A day in words, "3 Dec 2026"; a time without a zone (an all-day or floating plan) is
+    read as it stands, not moved to the user's zone."""
+    shown = moment.astimezone(zone) if moment.tzinfo is not None else moment
+    return f"{shown.day} {shown:%b %Y}"
+
+
+def side_words(who: Who, name: str) -> str:
+    """Who did something, as the page says it: "you", the person's name, or "unknown side"."""
+    return {Who.ME: "you", Who.THEM: name}.get(who, "unknown side")
 
 
 def text(value: str) -> str:

@@ -18,6 +18,7 @@ from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.waits import waits
 from nudger.log import queries
 from nudger.views.balance import balance_of
+from nudger.views.report_plans import Contact, PlanMark, read_last_contact, read_marks
 
 THANKS_SHOWN = 10  # the newest gratitude notes listed per person; the counts cover them all
 
@@ -64,11 +65,18 @@ class PersonFacts:
     months: tuple[MonthFacts, ...]
     waits: tuple[WaitOutcome, ...]
     thanks: tuple[Thanks, ...]  # the newest first, at most THANKS_SHOWN
+    marks: tuple[PlanMark, ...] = ()  # the window's plan facts, oldest first (its timeline)
+    last_contact: Contact | None = None  # the latest before the window's end, however old
+
+    @property
+    def unknown_plans(self) -> int:
+        """The window's plans whose side nobody knows yet: what `plans review` would ask."""
+        return sum(m.mark == "plan" and m.who is Who.UNKNOWN for m in self.marks)
 
 
 def person_facts(db: sqlite3.Connection, question: BalanceQuestion) -> PersonFacts:
     """The facts of `question`'s person over its window: the balance, each month, each wait,
-    the thanks."""
+    the thanks, the plan facts, and the last contact."""
     total = balance_of(db, question)
     since, until, rules = question.since, question.until, question.rules
     found = queries.person_id(db, question.person)
@@ -96,6 +104,8 @@ def person_facts(db: sqlite3.Connection, question: BalanceQuestion) -> PersonFac
         months=months,
         waits=wait_outcomes(spans, during, rules.kinds, until),
         thanks=newest_thanks(thanks),
+        marks=read_marks(db, found, since, until),
+        last_contact=read_last_contact(db, found, until),
     )
 
 

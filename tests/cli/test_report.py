@@ -12,7 +12,7 @@ import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nudger.config.settings_core import Balance
 from nudger.core.answers import ended_wait, started_wait
 from nudger.core.model import NewEntry, Who
 from nudger.log.queries import Count
@@ -29,6 +30,7 @@ from tests.conftest import RunCli
 
 HOSTILE = "<script>alert(1)</script>"
 NOTE = '<script>alert("note")</script> for the soup'
+TITLE = "<script>alert('plan')</script> & drinks"  # a plan's title, as a calendar may hold it
 WINDOW = ("--since", "2026-01-01", "--until", "2026-06-30")
 CONFIG = f"""\
 [me]
@@ -51,11 +53,13 @@ kind = "friend"
 name = "Kim"
 kind = "family"
 """
-# (UTC time, person, kind, who, note): Alex's month by month, two entries just outside the
+# (UTC time, person, kind, who, text): Alex's month by month, two entries just outside the
 # window (23:30 and 00:30 in Berlin), Robin with a plan nobody claimed, Kim with nothing at all.
+# The text is a plan fact's title (as a calendar gives it), a lapsed loose plan's words, or a
+# note.
 FACTS: list[tuple[str, str, str, str, str | None]] = [
     ("2025-12-31T22:30", "Alex", "plan", "me", None),  # 2025-12-31 23:30 local: before
-    ("2026-01-10T10:00", "Alex", "plan", "me", None),
+    ("2026-01-10T10:00", "Alex", "plan", "me", "Dinner & a film"),
     ("2026-01-12T10:00", "Alex", "message", "them", None),
     ("2026-01-20T10:00", "Alex", "call", "me", None),
     ("2026-02-03T10:00", "Alex", "message", "me", None),
@@ -65,18 +69,19 @@ FACTS: list[tuple[str, str, str, str, str | None]] = [
     ("2026-03-04T10:00", "Alex", "gratitude", "them", NOTE),
     ("2026-03-05T10:00", "Alex", "message", "them", None),  # during the first wait
     ("2026-03-20T10:00", "Alex", "call", "them", None),  # after it
-    ("2026-04-02T10:00", "Alex", "cancelled", "me", None),
-    ("2026-04-03T10:00", "Alex", "declined", "them", None),
+    ("2026-04-02T10:00", "Alex", "cancelled", "me", "Climbing"),
+    ("2026-04-03T10:00", "Alex", "declined", "them", "Brunch"),
     ("2026-04-05T10:00", "Alex", "plan", "them", None),
-    ("2026-04-10T10:00", "Alex", "missed", "unknown", None),
-    ("2026-04-20T10:00", "Alex", "loose.expired", "unknown", None),
+    ("2026-04-10T10:00", "Alex", "missed", "unknown", "Climbing"),
+    ("2026-04-20T10:00", "Alex", "loose.expired", "unknown", "we should go hiking"),
     ("2026-05-06T10:00", "Alex", "gratitude", "me", "for the flowers"),
     ("2026-05-07T10:00", "Alex", "checkin", "me", None),
+    ("2026-05-20T10:00", "Alex", "rescheduled", "me", TITLE),
     ("2026-06-01T10:00", "Alex", "cancelled", "them", None),
     ("2026-06-02T10:00", "Alex", "plan", "me", None),
     ("2026-06-03T10:00", "Alex", "plan", "me", None),
     ("2026-06-30T22:30", "Alex", "plan", "me", None),  # 2026-07-01 00:30 local: after
-    ("2026-02-11T10:00", "Robin", "plan", "unknown", None),
+    ("2026-02-11T10:00", "Robin", "plan", "unknown", "Board games"),
     ("2026-05-11T10:00", "Robin", "message", "them", None),
     ("2026-05-12T10:00", HOSTILE, "message", "me", None),
     ("2026-05-13T10:00", HOSTILE, "gratitude", "them", NOTE),
@@ -98,6 +103,17 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+CALENDAR_FACTS = ("cancelled", "declined", "rescheduled", "missed")
+
+
+def details(kind: str, text: str | None) -> dict[str, str]:
+    """Where each kind keeps its text: a title, the words of a loose plan, or a note."""
+    if not text:
+        return {}
+    key = {"loose.expired": "text", "plan": "summary"}.get(kind, "note")
+    return {"summary" if kind in CALENDAR_FACTS else key: text}
+
+
 def build_log(log_path: Path) -> None:
     """FACTS, a plan of unknown side marked as theirs later, and two waits with Alex: one that
     ran its course (they wrote during it), one ended early (they did not)."""
@@ -106,13 +122,14 @@ def build_log(log_path: Path) -> None:
             at=at(moment),
             kind=kind,
             who=Who(who),
-            source="calendar:test" if kind in ("cancelled", "declined", "missed") else "manual",
+            source="calendar:test" if kind in CALENDAR_FACTS else "manual",
             key=f"test:{number}",
             person=person,
-            details={"note": note} if note else {},
+            details=details(kind, text),
         )
-        for number, (moment, person, kind, who, note) in enumerate(FACTS)
+        for number, (moment, person, kind, who, text) in enumerate(FACTS)
     ]
+    museum = {"summary": "Museum", "uid": "museum@test", "start": "2026-02-21T14:00:00+01:00"}
     unknown_plan = NewEntry(
         at=at("2026-02-10T10:00"),
         kind="plan",
@@ -120,6 +137,7 @@ def build_log(log_path: Path) -> None:
         source="calendar:test",
         key="test:february-plan",
         person="Alex",
+        details=museum,
     )
     marked = NewEntry(
         at=unknown_plan.at,
@@ -128,6 +146,7 @@ def build_log(log_path: Path) -> None:
         source="mark",
         key="mark:february-plan",
         person="Alex",
+        details={**museum, "was": "unknown"},
         supersedes=unknown_plan.key,
     )
     waits = [
@@ -223,39 +242,69 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
+def total(counts: dict[str, int]) -> int:
+    return sum(counts.values())
+
+
+def charts_with_data(row: dict[str, Any]) -> set[str]:
+    """The tables `balance --json` says have something in them: the others are left out."""
+    kinds = [kind for kind, counts in row["by_kind"].items() if total(counts)]
+    wanted = {
+        "initiations": total(row["initiations"]) > 0,
+        "kinds": len(kinds) > 1,  # one kind alone is the initiations chart again
+        "share": row["share_me"] is not None,
+        "outcomes": total(row["cancellations"]) + total(row["declines"]) > 0,
+        "missed": row["missed"] > 0,
+        "checkins": total(row["by_kind"]["checkin"]) > 0,
+    }
+    return {table for table, shown in wanted.items() if shown}
+
+
 def test_every_table_says_what_balance_json_says(cli: RunCli, known_log: Path) -> None:
     expected = balance(cli, *WINDOW)
     tables = read_tables(report(cli, *WINDOW))
 
-    assert {person for person, _ in tables} == set(expected) == {"Alex", "Robin", HOSTILE, "Kim"}
+    assert {person for person, _ in tables} == {"", "Alex", "Robin", HOSTILE}  # "": overview
     for name, row in expected.items():
         months = row["trend"]  # the window is the balance trend's six months exactly
-        initiations = tables[name, "initiations"]
-        assert initiations.foot == [["Whole window", *sides(row["initiations"])]], name
-        assert [r[:4] for r in initiations.body] == [
-            [m["month"], str(m["me"]), str(m["them"]), str(m["unknown"])] for m in months
-        ]
-        assert tables[name, "kinds"].body == [
-            [kind, *sides(counts)] for kind, counts in row["by_kind"].items()
-        ]
-        share = tables[name, "share"]
-        assert share.foot == [
-            [
-                "Whole window",
-                str(row["initiations"]["me"]),
-                str(row["initiations"]["them"]),
-                percent(row["share_me"]),
-                row["verdict"],
+        shown = {table for person, table in tables if person == name}
+        assert shown & CHECKED == charts_with_data(row), name
+        if "initiations" in shown:
+            initiations = tables[name, "initiations"]
+            assert initiations.foot == [["Whole window", *sides(row["initiations"])]], name
+            assert [r[:4] for r in initiations.body] == [
+                [m["month"], str(m["me"]), str(m["them"]), str(m["unknown"])] for m in months
             ]
-        ]
-        assert [r[3] for r in share.body] == [percent(m["share_me"]) for m in months]
-        assert tables[name, "outcomes"].body == [
-            ["Cancelled", *sides(row["cancellations"])],
-            ["Declined", *sides(row["declines"])],
-        ]
-        assert tables[name, "missed"].foot == [["Whole window", str(row["missed"])]]
-        checkins = row["by_kind"]["checkin"]
-        assert tables[name, "checkins"].foot == [["Whole window", *sides(checkins)]]
+        if "kinds" in shown:
+            assert tables[name, "kinds"].body == [
+                [kind, *sides(counts)] for kind, counts in row["by_kind"].items() if total(counts)
+            ]
+        if "share" in shown:
+            share = tables[name, "share"]
+            assert share.foot == [
+                [
+                    "Whole window",
+                    str(row["initiations"]["me"]),
+                    str(row["initiations"]["them"]),
+                    percent(row["share_me"]),
+                    row["verdict"],
+                ]
+            ]
+            assert [r[3] for r in share.body] == [percent(m["share_me"]) for m in months]
+        if "outcomes" in shown:
+            assert tables[name, "outcomes"].body == [
+                ["Cancelled", *sides(row["cancellations"])],
+                ["Declined", *sides(row["declines"])],
+            ]
+        if "missed" in shown:
+            assert tables[name, "missed"].foot == [["Whole window", str(row["missed"])]]
+        if "checkins" in shown:
+            checkins = row["by_kind"]["checkin"]
+            assert tables[name, "checkins"].foot == [["Whole window", *sides(checkins)]]
+    assert len(charts_with_data(expected["Alex"])) == len(CHECKED)  # each branch above ran
+
+
+CHECKED = {"initiations", "kinds", "share", "outcomes", "missed", "checkins"}
 
 
 def test_each_verdict_says_whose_side_it_leans_to(cli: RunCli, known_log: Path) -> None:
@@ -295,18 +344,23 @@ def test_the_tables_hold_the_known_facts(cli: RunCli, known_log: Path) -> None:
         ],  # a check-in, a message
         ["2026-05-01", "2026-05-15", "2026-05-05 (ended early)", "0", "they did not reach out"],
     ]
-    assert {person for person, _ in tables} == {"Alex"}
+    assert {person for person, _ in tables} == {"", "Alex"}  # "": the overview
 
 
 def test_unknown_sides_get_a_bar_series_only_when_there_are_some(
     cli: RunCli, known_log: Path
 ) -> None:
     page = report(cli, *WINDOW)
-    robin = page[page.index('data-person="Robin"') : page.index('data-person="Kim"')]
-    alex = page[page.index('data-person="Alex"') : page.index('data-person="Robin"')]
+    robin, alex = section(page, "Robin"), section(page, "Alex")
     assert ">Unknown</text>" in robin  # a legend entry
     assert ">Unknown</text>" not in alex
     assert read_tables(page)["Robin", "initiations"].foot == [["Whole window", "0", "1", "1", "2"]]
+
+
+def section(page: str, name: str) -> str:
+    """The HTML of one person's section."""
+    start = page.index(f'<section id="person-{name.lower()}"')
+    return page[start : page.index("</section>", start)]
 
 
 def test_names_and_notes_are_escaped(cli: RunCli, known_log: Path) -> None:
@@ -332,7 +386,8 @@ def test_the_page_references_nothing_outside_itself(cli: RunCli, known_log: Path
     assert EXTERNAL.findall(page) == []
     assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= NAMESPACES
     assert re.findall(r"<(?:script|link|img|iframe|object|embed|base)\b", page, re.I) == []
-    assert set(re.findall(r"""href="([^"]*)\"""", page)) <= {f"#person-{n}" for n in range(1, 5)}
+    anchors = {"#person-alex", "#person-robin", "#person-kim", "#person-script-alert-1-script"}
+    assert set(re.findall(r"""href="([^"]*)\"""", page)) == anchors
     assert "default-src 'none'" in page  # and the browser is told to fetch nothing anyway
 
 
@@ -357,8 +412,48 @@ def test_by_default_it_writes_a_private_file_here_and_says_which(
     written = tmp_path / "nudger-report.html"
     assert str(written) in result.out
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
-    # The default window is a year: thirteen calendar months, counting both partial ones.
-    assert len(read_tables(written.read_text())["Alex", "initiations"].body) == 13
+
+
+def day_words(iso: str, zone: str = "Europe/Berlin") -> str:
+    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo(zone))
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def test_report_and_balance_look_back_over_the_same_window_by_default(
+    cli: RunCli, known_log: Path
+) -> None:
+    """`report` used a year while `balance` used `balance.window`: two verdicts for one name."""
+    page = report(cli, "--until", "2026-06-30")
+    row = balance(cli, "--until", "2026-06-30")["Alex"]
+    last = (datetime.fromisoformat(row["until"]) - timedelta(seconds=1)).isoformat()
+    window = Balance().window
+    assert window == timedelta(days=90)
+    assert (
+        f"From {day_words(row['since'])} to {day_words(last)}: the last 90 days, the "
+        "<code>balance.window</code> setting that <code>nudger balance</code> uses too"
+    ) in page
+    assert read_tables(page)["Alex", "initiations"].foot == [
+        ["Whole window", *sides(row["initiations"])]
+    ]
+    assert "balance.window" not in report(cli, *WINDOW)  # a window asked for is not the default
+    for command in ("balance", "report"):
+        words = " ".join(cli(command, "--help").out.replace("│", " ").split())
+        assert "Default: the balance.window setting (90 days unless you set it)" in words
+
+
+def test_the_thresholds_are_said_in_words_as_the_settings_set_them(
+    cli: RunCli, write_config: Callable[[str], Path], log_path: Path
+) -> None:
+    write_config(CONFIG + "\n[balance]\none_sided = 0.8\nleaning = 0.65\nmin_count = 6\n")
+    build_log(log_path)
+    page = report(cli, *WINDOW)
+    assert (
+        "From 1 Jan 2026 to 30 Jun 2026. Times are\nEurope/Berlin" in page
+        and "One-sided when one side starts 80% or more of at least 6 initiations whose side is "
+        "known; leaning from 65%; balanced below that; fewer than 6 is not enough data. "
+        "Initiations are plans, loose plans, messages, calls and check-ins."
+        in page
+    )
 
 
 def test_open_hands_the_file_to_the_browser_module(
