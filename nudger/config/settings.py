@@ -20,6 +20,7 @@ from nudger.config.settings_core import (
     ClockTime,
     Duration,
     Me,
+    Name,
     Person,
     PersonKind,
     Section,
@@ -118,6 +119,11 @@ class Plans(Section):
     )
     them_markers: list[str] = Field(
         ["[them]", "#them"], description="text in a title or description meaning they did"
+    )
+    not_plans: list[Name] = Field(
+        ["birthday", "anniversary", "Geburtstag"],
+        description="words in the title of an all-day entry inviting nobody that make it a day "
+        "to remember, not a plan",
     )
 
 

@@ -19,7 +19,16 @@ from pathlib import Path
 from nudger import adapters
 from nudger.config.calendars import Calendar
 from nudger.config.settings import Settings
-from nudger.core.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
+from nudger.core.detect import (
+    Rules,
+    involved,
+    is_plan,
+    loose_facts,
+    mentions,
+    missed_facts,
+    resource_facts,
+)
+from nudger.core.events import EventInstance
 from nudger.core.model import Entry, Kind
 from nudger.core.when import local_midnight
 from nudger.errors import NudgerError
@@ -138,7 +147,11 @@ def _apply(
     for resource in changes.changed:
         relevant = tuple(i for i in resource.instances if involved(i, rules))
         facts += resource_facts(
-            known.get(resource.id, ()), relevant, rules, now=now, window_start=window.start
+            _still_plans(known.get(resource.id, ()), resource.instances, rules),
+            relevant,
+            rules,
+            now=now,
+            window_start=window.start,
         )
         if relevant:
             sync_state.keep_resource(store.db, name, resource.id, relevant)
@@ -148,6 +161,16 @@ def _apply(
         facts += resource_facts(known[resource_id], (), rules, now=now, window_start=window.start)
         sync_state.drop_resources(store.db, [(name, resource_id)])
     return sum(store.insert(fact, now) is not None for fact in facts)
+
+
+def _still_plans(
+    stored: tuple[EventInstance, ...], listed: tuple[EventInstance, ...], rules: Rules
+) -> tuple[EventInstance, ...]:
+    """The stored instances a resource still lists as plans: one it lists as something else
+    now (a birthday an older nudger kept, or one a new `plans.not_plans` word names) was not
+    cancelled, it was never a plan."""
+    not_plans = {i.occurrence for i in listed if not is_plan(i, rules)}
+    return tuple(i for i in stored if i.occurrence not in not_plans)
 
 
 def _open_loose_plans(store: Store) -> list[Entry]:
@@ -177,10 +200,16 @@ def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outco
 
 
 def _fingerprint(rules: Rules) -> str:
-    """Changes when the people or my addresses change: then what is relevant changes too, and
-    sources skipped what mentioned nobody tracked, so the cursor is dropped and each source reads
-    everything again. It covers every field `detect.mentions` takes its terms from."""
+    """Changes when the people, my addresses or the not-plan words change: then what is
+    relevant changes too, and sources skipped what mentioned nobody tracked (or, being
+    incremental, would not list again what was no plan), so the cursor is dropped and each
+    source reads everything again. It covers every field `detect.mentions` takes its terms
+    from, and `Rules.not_plans`."""
     text = json.dumps(
-        [sorted(rules.me), [(p.name, sorted(p.emails), list(p.words)) for p in rules.people]]
+        [
+            sorted(rules.me),
+            [(p.name, sorted(p.emails), list(p.words)) for p in rules.people],
+            sorted(rules.not_plans),
+        ]
     )
     return hashlib.sha256(text.encode()).hexdigest()
