@@ -20,11 +20,11 @@ from nudger.config.settings_core import (
     ClockTime,
     Duration,
     Me,
-    Name,
     Person,
     PersonKind,
     Section,
     Weekday,
+    Word,
     check_people,
     require_unique,
 )
@@ -120,7 +120,7 @@ class Plans(Section):
     them_markers: list[str] = Field(
         ["[them]", "#them"], description="text in a title or description meaning they did"
     )
-    not_plans: list[Name] = Field(
+    not_plans: list[Word] = Field(
         ["birthday", "anniversary", "Geburtstag"],
         description="words in the title of an all-day entry inviting nobody that make it a day "
         "to remember, not a plan",

@@ -167,8 +167,8 @@ def _still_plans(
     stored: tuple[EventInstance, ...], listed: tuple[EventInstance, ...], rules: Rules
 ) -> tuple[EventInstance, ...]:
     """The stored instances a resource still lists as plans: one it lists as something else
-    now (a birthday an older nudger kept, or one a new `plans.not_plans` word names) was not
-    cancelled, it was never a plan."""
+    now (a birthday an older nudger, blind to its marker, kept as a plan) was not cancelled,
+    it never was a plan."""
     not_plans = {i.occurrence for i in listed if not is_plan(i, rules)}
     return tuple(i for i in stored if i.occurrence not in not_plans)
 
