@@ -25,12 +25,16 @@ import hashlib
 import itertools
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
+
+from nudger.private_file import write_private
 
 CLIENT_ID = "nudger-test.apps.googleusercontent.com"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - a fake client of a fake server
@@ -387,6 +391,22 @@ class FakeGoogle:
         token = f"ya29.access-{next(self.numbers)}"
         self.access_tokens.add(token)
         return token
+
+
+def signed_in(google: FakeGoogle, token_file: Path, calendars: Sequence[str]) -> str:
+    """The `[[calendars]]` table of a source named `google` reading `calendars` from the
+    stand-in, signed in as `nudger auth google` leaves it (`token_file` written, an access
+    token the stand-in accepts, valid long enough that it is never renewed)."""
+    refresh, access = google.grant()
+    grant: Json = {"token": access, "refresh_token": refresh}
+    grant["expiry"] = "2999-01-01T00:00:00Z"  # google-auth reads the real clock
+    grant |= {"token_uri": google.token_uri, "client_id": CLIENT_ID, "scopes": [SCOPE]}
+    write_private(token_file, json.dumps(grant | {"client_secret": CLIENT_SECRET}))
+    return (
+        '\n[[calendars]]\nname = "google"\ntype = "google"\n'
+        + f"calendar_ids = {json.dumps(list(calendars))}\n"
+        + f'api_endpoint = "{google.api_endpoint}"\ntoken_file = "{token_file}"\n'
+    )
 
 
 def _handler(google: FakeGoogle) -> type[BaseHTTPRequestHandler]:

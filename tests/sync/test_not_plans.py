@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from nudger import clock
-from nudger.private_file import write_private
 from tests.conftest import RunCli
-from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
+from tests.google_server import FakeGoogle, signed_in
 from tests.story import ALEX, BERLIN, CONFIG, ME
 
 TODAY = clock.now().astimezone(BERLIN).date()  # `daemon --once` reads the real clock
@@ -265,17 +264,7 @@ def google() -> Iterator[FakeGoogle]:
 @pytest.fixture
 def google_config(google: FakeGoogle, home: Path, write_config: Callable[[str], Path]) -> Path:
     token_file = home / "grants" / "google-token.json"
-    refresh, access = google.grant()
-    grant: dict[str, Any] = {"token": access, "refresh_token": refresh}
-    grant["expiry"] = "2999-01-01T00:00:00Z"  # google-auth reads the real clock
-    grant |= {"token_uri": google.token_uri, "client_id": CLIENT_ID, "scopes": [SCOPE]}
-    write_private(token_file, json.dumps(grant | {"client_secret": CLIENT_SECRET}))
-    return write_config(
-        CONFIG
-        + '\n[[calendars]]\nname = "google"\ntype = "google"\n'
-        + f'calendar_ids = ["primary", "{GROUP}"]\napi_endpoint = "{google.api_endpoint}"\n'
-        + f'token_file = "{token_file}"\n'
-    )
+    return write_config(CONFIG + signed_in(google, token_file, ["primary", GROUP]))
 
 
 @pytest.mark.usefixtures("no_network", "google_config")
