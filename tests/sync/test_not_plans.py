@@ -281,8 +281,8 @@ def test_googles_own_event_types_and_a_group_calendars_creator(
     google.add_event(  # titled by name alone: its type says what it is, not a title word
         "primary",
         "Alex",
-        EARLIER.replace(year=EARLIER.year - 1),
-        EARLIER.replace(year=EARLIER.year - 1) + timedelta(days=1),
+        EARLIER,
+        EARLIER + timedelta(days=1),
         organizer=ME,
         me=ME,
         event_type="birthday",
