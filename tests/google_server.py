@@ -8,7 +8,10 @@ forbids with a token, `showDeleted`/`singleEvents`, instances with `recurringEve
 `originalStartTime`, an instance moved on its own (an exception listed in place of the instance
 it replaces), a series' EXDATEs (an excluded date is no instance, listed nowhere), deletions
 reduced to the fields Google guarantees unless a test asks for the whole event Google often
-still sends; `created`/`updated` from a clock a test may set; the times of
+still sends; every event's `eventType` (`default`, or a type such as `birthday` with the
+properties a test gives it), a yearly series of whole days (a birthday, whose instance ids end
+in the date), and a `creator` other than the organizer (an event made in a group calendar,
+whose organizer is that calendar); `created`/`updated` from a clock a test may set; the times of
 an event written in the calendar's zone with the event's own `timeZone`; calendars.get; and the
 OAuth consent redirect and token endpoint (codes with PKCE, refreshes, `invalid_grant`).
 Anything else is refused (400/404), so a test cannot pass on behaviour Google does not have.
@@ -22,12 +25,16 @@ import hashlib
 import itertools
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
+
+from nudger.private_file import write_private
 
 CLIENT_ID = "nudger-test.apps.googleusercontent.com"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - a fake client of a fake server
@@ -45,6 +52,7 @@ class Stored:
     body: Json
     changed: int
     weeks: int = 0  # the number of weekly instances; 0 for a single event
+    years: int = 0  # or of yearly ones (a birthday)
     deleted: bool = False
     cancelled: dict[str, int] = field(default_factory=dict)  # instance id -> when it was
     moved: dict[str, tuple[int, Json]] = field(default_factory=dict)  # id -> (when, new fields)
@@ -105,6 +113,10 @@ class FakeGoogle:
         attendees: dict[str, str] | None = None,  # email -> responseStatus
         me: str = "me@example.org",
         exdates: tuple[datetime, ...] = (),  # original starts a weekly series leaves out
+        event_type: str = "default",  # birthday, workingLocation, outOfOffice, focusTime, ...
+        properties: Json | None = None,  # the type's own fields: {"birthdayProperties": {...}}
+        creator: str | None = None,  # who made it, when not its organizer (a group calendar)
+        yearly: int = 0,  # a yearly series of this many instances, as Google keeps a birthday
     ) -> str:
         with self.lock:
             event_id = f"ev{next(self.numbers):04d}"
@@ -113,14 +125,19 @@ class FakeGoogle:
             body["created"] = self._stamp(self.changes + 1)
             body["start"], body["end"] = self._when(calendar, start), self._when(calendar, end)
             body |= _people(organizer, attendees or {}, me)
-            body["creator"] = dict(body["organizer"])
+            body["creator"] = {"email": creator or organizer}
+            body["creator"] |= {"self": True} if (creator or organizer) == me else {}
+            body |= {"eventType": event_type} | (properties or {})
             if weekly:
                 body["recurrence"] = [f"RRULE:FREQ=WEEKLY;COUNT={weekly}"]
                 body["recurrence"] += [
                     f"EXDATE:{day.astimezone(UTC):%Y%m%dT%H%M%SZ}" for day in exdates
                 ]
+            if yearly:
+                body["recurrence"] = [f"RRULE:FREQ=YEARLY;COUNT={yearly}"]
             excluded = {f"{event_id}_{day.astimezone(UTC):%Y%m%dT%H%M%SZ}" for day in exdates}
-            self.events[calendar][event_id] = Stored(body, 0, weekly, excluded=excluded)
+            stored = Stored(body, 0, weekly, years=yearly, excluded=excluded)
+            self.events[calendar][event_id] = stored
             self._touch(self.events[calendar][event_id])
             return event_id
 
@@ -161,9 +178,9 @@ class FakeGoogle:
                 stored.body["sequence"] += 1
             self._touch(stored)
 
-    def cancel_instance(self, calendar: str, series_id: str, original: datetime) -> str:
+    def cancel_instance(self, calendar: str, series_id: str, original: datetime | date) -> str:
         with self.lock:
-            instance_id = f"{series_id}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+            instance_id = _instance_id(series_id, original)
             self.changes += 1
             self.events[calendar][series_id].cancelled[instance_id] = self.changes
             return instance_id
@@ -282,15 +299,21 @@ class FakeGoogle:
         rows = []
         for stored in self.events[calendar].values():
             start, end = _moment(stored.body["start"], zone), _moment(stored.body["end"], zone)
-            if not stored.weeks or not single:
+            if not (stored.weeks or stored.years) or not single:
                 whole = not stored.deleted or stored.kept
                 item = copy.deepcopy(stored.body) if whole else _minimal(stored.body)
                 rows.append((item, stored.changed, stored.deleted, start, end))
             series_zone = ZoneInfo(stored.body["start"].get("timeZone") or zone.key)
-            for week in range(stored.weeks):
-                local = start.astimezone(series_zone).replace(tzinfo=None) + timedelta(weeks=week)
-                original = local.replace(tzinfo=series_zone)  # the same wall time across DST
-                instance_id = f"{stored.body['id']}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+            for number in range(stored.weeks or stored.years):
+                local = start.astimezone(series_zone).replace(tzinfo=None)
+                if stored.years:
+                    local = local.replace(year=local.year + number)
+                else:
+                    local += timedelta(weeks=number)
+                original: datetime | date = local.replace(tzinfo=series_zone)  # same wall time
+                if "date" in stored.body["start"]:
+                    original = local.date()  # an all-day series: its instances are dates
+                instance_id = _instance_id(stored.body["id"], original)
                 if instance_id in stored.excluded:
                     continue  # an EXDATE: no instance at all, listed nowhere
                 cancelled_at = stored.cancelled.get(instance_id, 0)
@@ -370,6 +393,22 @@ class FakeGoogle:
         return token
 
 
+def signed_in(google: FakeGoogle, token_file: Path, calendars: Sequence[str]) -> str:
+    """The `[[calendars]]` table of a source named `google` reading `calendars` from the
+    stand-in, signed in as `nudger auth google` leaves it (`token_file` written, an access
+    token the stand-in accepts, valid long enough that it is never renewed)."""
+    refresh, access = google.grant()
+    grant: Json = {"token": access, "refresh_token": refresh}
+    grant["expiry"] = "2999-01-01T00:00:00Z"  # google-auth reads the real clock
+    grant |= {"token_uri": google.token_uri, "client_id": CLIENT_ID, "scopes": [SCOPE]}
+    write_private(token_file, json.dumps(grant | {"client_secret": CLIENT_SECRET}))
+    return (
+        '\n[[calendars]]\nname = "google"\ntype = "google"\n'
+        + f"calendar_ids = {json.dumps(list(calendars))}\n"
+        + f'api_endpoint = "{google.api_endpoint}"\ntoken_file = "{token_file}"\n'
+    )
+
+
 def _handler(google: FakeGoogle) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -430,6 +469,14 @@ def _people(organizer: str, attendees: dict[str, str], me: str) -> Json:
             for email, answer in attendees.items()
         ],
     }
+
+
+def _instance_id(series_id: str, original: datetime | date) -> str:
+    """Google's id of an instance: the series' id and the original start (a date for a series
+    of whole days, else the time in UTC)."""
+    if isinstance(original, datetime):
+        return f"{series_id}_{original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return f"{series_id}_{original:%Y%m%d}"
 
 
 def _minimal(item: Json) -> Json:

@@ -12,7 +12,6 @@ socket guard fails the test if anything tries to leave this machine.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +21,8 @@ import icalendar
 import pytest
 
 from nudger import clock
-from nudger.private_file import write_private
 from tests.conftest import RunCli
-from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
+from tests.google_server import FakeGoogle, signed_in
 from tests.story import CONFIG, EXPECTED, ME, story
 from tests.sync.test_calendar_sync import balance, entry_count
 
@@ -53,17 +51,7 @@ def configured(google: FakeGoogle, home: Path, write_config: Callable[[str], Pat
     """The story's config with one Google calendar, signed in as `nudger auth google` leaves
     it (an access token the stand-in accepts, valid long enough that it is never renewed)."""
     token_file = home / "grants" / "google-token.json"
-    refresh, access = google.grant()
-    grant: dict[str, Any] = {"token": access, "refresh_token": refresh}
-    grant["expiry"] = "2999-01-01T00:00:00Z"  # google-auth reads the real clock
-    grant |= {"token_uri": google.token_uri, "client_id": CLIENT_ID, "scopes": [SCOPE]}
-    write_private(token_file, json.dumps(grant | {"client_secret": CLIENT_SECRET}))
-    return write_config(
-        CONFIG
-        + '\n[[calendars]]\nname = "google"\ntype = "google"\n'
-        + f'calendar_ids = ["{CALENDAR}"]\napi_endpoint = "{google.api_endpoint}"\n'
-        + f'token_file = "{token_file}"\n'
-    )
+    return write_config(CONFIG + signed_in(google, token_file, [CALENDAR]))
 
 
 def put_story(google: FakeGoogle) -> None:

@@ -37,7 +37,7 @@ from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
 from nudger.config.calendars import GoogleCalendar
-from nudger.core.events import Attendee, EventInstance, Participation, Status
+from nudger.core.events import Attendee, EventInstance, EventKind, Participation, Status
 from nudger.ports import Changes, Resource, SourceError, Window
 from nudger.private_file import write_private
 
@@ -55,6 +55,21 @@ _ANSWER = {
     "declined": Participation.DECLINED,
     "tentative": Participation.TENTATIVE,
     "accepted": Participation.ACCEPTED,
+}
+# Google's event types (`eventType`, on every event): only a default event can be a plan with
+# someone; a type Google adds later is taken for one more that is not (`EventKind.OTHER`).
+_KINDS = {
+    "default": EventKind.EVENT,
+    "birthday": EventKind.BIRTHDAY,
+    "workingLocation": EventKind.WORKING_LOCATION,
+    "outOfOffice": EventKind.OUT_OF_OFFICE,
+    "focusTime": EventKind.FOCUS_TIME,
+    "fromGmail": EventKind.FROM_GMAIL,
+}
+_SPECIAL_DAYS = {  # a birthday event's `birthdayProperties.type`; birthday and self: birthdays
+    "anniversary": EventKind.ANNIVERSARY,
+    "custom": EventKind.SPECIAL_DAY,
+    "other": EventKind.SPECIAL_DAY,
 }
 _RATE_LIMITS = {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
 
@@ -424,7 +439,18 @@ class _Found:
 
 
 # What the instances of a series share, for filling in a cancelled instance.
-_SHARED = ("iCalUID", "summary", "description", "organizer", "attendees", "created", "updated")
+_SHARED = (
+    "iCalUID",
+    "summary",
+    "description",
+    "organizer",
+    "creator",
+    "attendees",
+    "created",
+    "updated",
+    "eventType",  # so a cancelled birthday stays a birthday, not a cancelled plan
+    "birthdayProperties",
+)
 
 
 def _deleted(item: dict[str, Any]) -> bool:
@@ -454,7 +480,7 @@ def _instance(
         end = _moment(item["end"], zone)[0]
     else:
         end = start + (timedelta(days=1) if all_day else timedelta(0))
-    organizer = item.get("organizer") or {}
+    organizer, organizer_is_self = _organizer(item)
     return EventInstance(
         uid=str(uid),
         recurrence_id=recurrence_id,
@@ -466,8 +492,9 @@ def _instance(
         source=source,
         calendar=calendar,
         status=_STATUS.get(str(item.get("status", "confirmed")), Status.CONFIRMED),
-        organizer=str(organizer["email"]).lower() if organizer.get("email") else None,
-        organizer_is_self=bool(organizer.get("self", False)),
+        kind=_kind(item),
+        organizer=organizer,
+        organizer_is_self=organizer_is_self,
         attendees=tuple(
             Attendee(
                 str(person["email"]).lower(),
@@ -481,6 +508,39 @@ def _instance(
         created=_timestamp(item.get("created")),
         updated=_timestamp(item.get("updated")),
     )
+
+
+def _kind(item: dict[str, Any]) -> EventKind:
+    """What Google says the event is: a birthday (or, by `birthdayProperties`, an anniversary
+    or another special date of a contact), a working location, an out-of-office, focus time,
+    an event Gmail made from a message, or (`default`, or no type) a plain event."""
+    kind = _KINDS.get(str(item.get("eventType") or "default"), EventKind.OTHER)
+    if kind is EventKind.BIRTHDAY:
+        special = (item.get("birthdayProperties") or {}).get("type")
+        return _SPECIAL_DAYS.get(str(special), EventKind.BIRTHDAY)
+    return kind
+
+
+def _organizer(item: dict[str, Any]) -> tuple[str | None, bool]:
+    """Who organized the event, and whether that is this calendar's owner (`self`). An event
+    made in a shared or group calendar has that calendar as its organizer (an address of
+    Google's such as `...@group.calendar.google.com`), which is nobody: the plan is then its
+    `creator`'s, the person who made it (`self` only when that is this calendar's owner)."""
+    person = item.get("organizer") or {}
+    if _calendar_address(person.get("email")):
+        person = item.get("creator") or {}
+        if _calendar_address(person.get("email")):
+            return None, False  # made by Google itself (a holiday, a contact's birthday)
+    email = str(person["email"]).lower() if person.get("email") else None
+    return email, bool(person.get("self", False))
+
+
+def _calendar_address(email: Any) -> bool:
+    """An address of a Google calendar rather than a person's: group and shared calendars
+    (`group.calendar.google.com`), Google's own (`group.v.`), imported ones, rooms, and the
+    organizer Google gives what Gmail made (`unknownorganizer@calendar.google.com`)."""
+    domain = email.lower().partition("@")[2] if isinstance(email, str) else ""
+    return domain == "calendar.google.com" or domain.endswith(".calendar.google.com")
 
 
 def _moment(value: dict[str, Any], zone: tzinfo) -> tuple[datetime, bool]:

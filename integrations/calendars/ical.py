@@ -30,7 +30,14 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar.parser_tools import to_unicode
 
-from nudger.core.events import Attendee, EventInstance, Participation, Status, occurrence_of
+from nudger.core.events import (
+    Attendee,
+    EventInstance,
+    EventKind,
+    Participation,
+    Status,
+    occurrence_of,
+)
 from nudger.ports import Resource, Window
 
 _STATUS = {"CANCELLED": Status.CANCELLED, "TENTATIVE": Status.TENTATIVE}
@@ -285,6 +292,7 @@ def _instance(
         start=start,
         end=end,
         all_day=all_day,
+        kind=marked_kind(event),
         summary=str(event.get("SUMMARY", "")),
         description=str(event.get("DESCRIPTION", "")),
         source=source,
@@ -296,6 +304,34 @@ def _instance(
         created=_moment(event.get("CREATED"), zone),
         updated=_moment(event.get("LAST-MODIFIED"), zone) or _moment(event.get("DTSTAMP"), zone),
     )
+
+
+# The properties with which the programs that fill a calendar from an address book mark what
+# they made, and the kind each marks when its value does not name one (`_NAMED`): Nextcloud's
+# contact birthday calendar, KDE's birthdays resource, and Apple's special days (on holidays and
+# birthdays).
+_MARKERS = {
+    "X-NEXTCLOUD-BC-FIELD-TYPE": EventKind.SPECIAL_DAY,  # BDAY, ANNIVERSARY, DEATHDATE
+    "X-KDE-KABC-BIRTHDAY": EventKind.BIRTHDAY,  # YES
+    "X-KDE-KABC-ANNIVERSARY": EventKind.ANNIVERSARY,  # YES
+    "X-APPLE-SPECIAL-DAY": EventKind.SPECIAL_DAY,  # WORK-HOLIDAY, ALTERNATE-WORKDAY, BIRTHDAY
+}
+_NAMED = {
+    "BDAY": EventKind.BIRTHDAY,
+    "BIRTHDAY": EventKind.BIRTHDAY,
+    "ANNIVERSARY": EventKind.ANNIVERSARY,
+}
+
+
+def marked_kind(event: Any) -> EventKind:
+    """What a client's own marker says the event is (a birthday, an anniversary, another
+    special day), whatever its title says; a plain event without one. A marker set to NO or
+    FALSE marks nothing."""
+    for name, kind in _MARKERS.items():
+        value = str(event.get(name, "")).strip().upper()
+        if value and value not in ("NO", "FALSE"):
+            return _NAMED.get(value, kind)
+    return EventKind.EVENT
 
 
 def _refuse_endless_rules(entries: Sequence[tuple[str, Any]]) -> None:

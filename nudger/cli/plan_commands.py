@@ -192,11 +192,18 @@ def _print_rows(rows: Sequence[PlanRow | MissedRow], zone: tzinfo) -> None:
     from nudger.core.text import printable
 
     for row in rows:
-        start = row.start
-        when = f"{datetime.fromisoformat(start).astimezone(zone):%Y-%m-%d %H:%M}" if start else "-"
+        when = _when(row.start, row.all_day, zone)
         by = {"me": "you", "them": "them", "unknown": "?", None: ""}[row.initiator]
         summary = printable(str(row.summary))
         typer.echo(f"{row.id}  {when}  {row.person:<10} {row.status:<9} {by:<4} {summary}")
+
+
+def _when(start: str | None, all_day: bool, zone: tzinfo) -> str:
+    """`2026-05-01 19:30`, or `2026-05-01 all day` for a date with no time (not 00:00)."""
+    if not start:
+        return f"{'-':<18}"
+    local = datetime.fromisoformat(start).astimezone(zone)
+    return f"{local:%Y-%m-%d} all day" if all_day else f"{local:%Y-%m-%d %H:%M}  "
 
 
 def _walk(

@@ -37,6 +37,7 @@ def rules_from(settings: Settings) -> Rules:
         me_markers=tuple(settings.plans.me_markers),
         them_markers=tuple(settings.plans.them_markers),
         missed_after=settings.plans.missed_after,
+        not_plans=tuple(settings.plans.not_plans),
     )
 
 

@@ -24,6 +24,7 @@ from nudger.config.settings_core import (
     PersonKind,
     Section,
     Weekday,
+    Word,
     check_people,
     require_unique,
 )
@@ -125,6 +126,11 @@ class Plans(Section):
     )
     them_markers: list[str] = Field(
         ["[them]", "#them"], description="text in a title or description meaning they did"
+    )
+    not_plans: list[Word] = Field(
+        ["birthday", "anniversary", "Geburtstag"],
+        description="words in the title of an all-day entry inviting nobody that make it a day "
+        "to remember, not a plan",
     )
 
 

@@ -95,6 +95,14 @@ def _name(value: str) -> str:
     return name
 
 
+def _word(value: str) -> str:
+    """A word matched in titles: an empty one would match every title, so it is refused."""
+    word = " ".join(value.split())
+    if not word:
+        raise ValueError("use a word such as birthday (an empty one would match every title)")
+    return word
+
+
 def _web_url(value: str) -> str:
     if not re.match(r"https?://[^/\s]+", value):
         raise ValueError("use an http:// or https:// address")
@@ -114,6 +122,7 @@ ClockTime = Annotated[
 ]
 Email = Annotated[str, AfterValidator(_email)]
 Name = Annotated[str, AfterValidator(_name)]
+Word = Annotated[str, AfterValidator(_word)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 Share = Annotated[float, Field(ge=0.5, le=1.0)]
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nudger.core import vanishing
-from nudger.core.events import EventInstance, Participation, Status
+from nudger.core.events import EventInstance, EventKind, Participation, Status
 from nudger.core.model import Entry, Kind, NewEntry, Who
 from nudger.core.vanishing import NO_REMOVALS, Removals
 
@@ -53,16 +53,36 @@ class Rules:
     me_markers: tuple[str, ...] = ()
     them_markers: tuple[str, ...] = ()
     missed_after: timedelta = timedelta(days=14)
+    not_plans: tuple[str, ...] = ()  # title words of an all-day entry that is not a plan
 
 
 def involved(instance: EventInstance, rules: Rules) -> list[Tracked]:
-    """The tracked people in an event: by address (organizer, attendees) or named in its title."""
+    """The tracked people in an event: by address (organizer, attendees) or named in its title.
+    Nobody is involved in what is not a plan (`is_plan`)."""
+    if not is_plan(instance, rules):
+        return []
     addresses = {instance.organizer, *(a.email for a in instance.attendees)}
     return [
         person
         for person in rules.people
         if person.emails & addresses or person.named_in(instance.summary)
     ]
+
+
+def is_plan(instance: EventInstance, rules: Rules) -> bool:
+    """Whether an event can be a plan with someone. Not when its source marks it as something
+    else (a birthday, an out-of-office: `EventInstance.kind`), nor when it is an all-day entry
+    that invites nobody and whose title has one of the `not_plans` words as a word ("Sam's
+    birthday", "Geburtstag von Sam"): a day to remember, not an arrangement. An invitation,
+    or a timed entry ("Birthday dinner with Sam" at 19:00), stays a plan."""
+    if instance.kind is not EventKind.EVENT:
+        return False
+    if not instance.all_day or any(a.email != instance.organizer for a in instance.attendees):
+        return True
+    return not any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", instance.summary, re.IGNORECASE)
+        for word in rules.not_plans
+    )
 
 
 def mentions(rules: Rules) -> frozenset[str]:

@@ -20,6 +20,23 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+class EventKind(StrEnum):
+    """What a source says an event is. Only a plain `EVENT` can be a plan with someone: the
+    others are days and states a calendar shows (a contact's birthday, an out-of-office),
+    marked so by the system that made them (Google's `eventType`, an ICS client's `X-`
+    property). The values are stored with the instances: never rename one."""
+
+    EVENT = "event"
+    BIRTHDAY = "birthday"
+    ANNIVERSARY = "anniversary"
+    SPECIAL_DAY = "special-day"  # another day to remember: a holiday, a date of death
+    WORKING_LOCATION = "working-location"
+    OUT_OF_OFFICE = "out-of-office"
+    FOCUS_TIME = "focus-time"
+    FROM_GMAIL = "from-gmail"  # made by Gmail from a message: a booking, a flight
+    OTHER = "other"  # a kind the source names that nudger does not know: not a plain event
+
+
 class Participation(StrEnum):
     """An attendee's answer (iCalendar PARTSTAT, Google responseStatus), normalized."""
 
@@ -55,6 +72,7 @@ class EventInstance:
     source: str  # the [[calendars]] entry it came from
     calendar: str  # the calendar inside that source
     all_day: bool = False
+    kind: EventKind = EventKind.EVENT
     status: Status = Status.CONFIRMED
     organizer: str | None = None
     organizer_is_self: bool = False
@@ -83,6 +101,7 @@ class EventInstance:
             "source": self.source,
             "calendar": self.calendar,
             "all_day": self.all_day,
+            "kind": self.kind.value,
             "status": self.status.value,
             "organizer": self.organizer,
             "organizer_is_self": self.organizer_is_self,
@@ -107,6 +126,7 @@ class EventInstance:
             source=data["source"],
             calendar=data["calendar"],
             all_day=data["all_day"],
+            kind=EventKind(data.get("kind", EventKind.EVENT)),  # stored before kinds: events
             status=Status(data["status"]),
             organizer=data["organizer"],
             organizer_is_self=data["organizer_is_self"],

@@ -22,6 +22,7 @@ from nudger.config.settings import Settings
 from nudger.core.detect import (
     Rules,
     involved,
+    is_plan,
     kept,
     loose_facts,
     mentions,
@@ -201,7 +202,7 @@ def _apply(
         relevant = tuple(i for i in resource.instances if involved(i, rules))
         uninvited = {i.occurrence for i in resource.instances} if same_rules else set()
         facts += resource_facts(
-            stored.get(resource.id, ()),
+            _still_plans(stored.get(resource.id, ()), resource.instances, rules),
             relevant,
             rules,
             now=now,
@@ -243,6 +244,16 @@ def _removals(
     return Removals(logged_removals(store.db), elsewhere)
 
 
+def _still_plans(
+    stored: tuple[EventInstance, ...], listed: tuple[EventInstance, ...], rules: Rules
+) -> tuple[EventInstance, ...]:
+    """The stored instances a resource still lists as plans: one it lists as something else
+    now (a birthday an older nudger, blind to its marker, kept as a plan) was not cancelled,
+    it never was a plan."""
+    not_plans = {i.occurrence for i in listed if not is_plan(i, rules)}
+    return tuple(i for i in stored if i.occurrence not in not_plans)
+
+
 def _open_loose_plans(store: Store) -> list[Entry]:
     """The loose plans not settled yet, with the plans since the oldest of them: all that
     `loose_facts` needs, without reading every plan the log ever held."""
@@ -270,10 +281,16 @@ def _failed(store: Store, name: str, error: SourceError, now: datetime) -> Outco
 
 
 def _fingerprint(rules: Rules) -> str:
-    """Changes when the people or my addresses change: then what is relevant changes too, and
-    sources skipped what mentioned nobody tracked, so the cursor is dropped and each source reads
-    everything again. It covers every field `detect.mentions` takes its terms from."""
+    """Changes when the people, my addresses or the not-plan words change: then what is
+    relevant changes too, and sources skipped what mentioned nobody tracked (or, being
+    incremental, would not list again what was no plan), so the cursor is dropped and each
+    source reads everything again. It covers every field `detect.mentions` takes its terms
+    from, and `Rules.not_plans`."""
     text = json.dumps(
-        [sorted(rules.me), [(p.name, sorted(p.emails), list(p.words)) for p in rules.people]]
+        [
+            sorted(rules.me),
+            [(p.name, sorted(p.emails), list(p.words)) for p in rules.people],
+            sorted(rules.not_plans),
+        ]
     )
     return hashlib.sha256(text.encode()).hexdigest()

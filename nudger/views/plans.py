@@ -39,6 +39,7 @@ class PlanRow:
     status: PlanStatus
     source: str
     recurring: bool
+    all_day: bool = False  # a whole day (a date, no time): `start` is its local midnight
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class PlanRow:
             "status": self.status,
             "source": self.source,
             "recurring": self.recurring,
+            "all_day": self.all_day,
         }
 
 
@@ -68,6 +70,11 @@ class MissedRow:
     def initiator(self) -> None:
         """Whose idea a missed plan was is not what this list is about."""
         return None
+
+    @property
+    def all_day(self) -> bool:
+        """The entry keeps the missed plan's start, not whether it was a whole day."""
+        return False
 
     @property
     def status(self) -> Literal["missed"]:
@@ -245,6 +252,7 @@ def _plan_row(
         status=plan_status(instance, now),
         source=instance.source,
         recurring=instance.recurring,
+        all_day=instance.all_day,
     )
 
 

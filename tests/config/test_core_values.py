@@ -26,7 +26,7 @@ DOCUMENT: dict[str, Any] = {
     "balance": {"kinds": ["plan", "call"], "streak": 3},
     "wait": {"hold_nudges": False},
     "notifications": {"quiet_hours": {"start": "23:00", "end": "07:00"}},
-    "plans": {"me_markers": ["[mine]"], "missed_after": "10d"},
+    "plans": {"me_markers": ["[mine]"], "missed_after": "10d", "not_plans": ["Jahrestag"]},
 }
 
 
@@ -67,6 +67,7 @@ def test_only_tracked_people_reach_the_core() -> None:
         me_markers=("[mine]",),
         them_markers=("[them]", "#them"),
         missed_after=timedelta(days=10),
+        not_plans=("Jahrestag",),
     )
 
 

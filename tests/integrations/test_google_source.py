@@ -25,7 +25,7 @@ import pytest
 from integrations.calendars.google import GoogleSource, create
 from integrations.calendars.google_auth import authorize, prompt
 from nudger.config.calendars import GoogleCalendar
-from nudger.core.events import Attendee, EventInstance, Participation
+from nudger.core.events import Attendee, EventInstance, EventKind, Participation, Status
 from nudger.errors import NudgerError
 from nudger.ports import Changes, SourceError, Window
 from nudger.private_file import write_private
@@ -256,6 +256,101 @@ def test_other_calendars_configured_mean_a_full_sync(google: FakeGoogle, make: M
     cursor = make().sync(None, WINDOW).cursor
     changes = make(("primary", "team")).sync(cursor, WINDOW)
     assert changes.complete and len(changes.changed) == 1
+
+
+# -- what is not a plan, and whose a group calendar's event is -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event_type", "properties", "kind"),
+    [
+        ("default", {}, EventKind.EVENT),
+        ("workingLocation", {"workingLocationProperties": {"type": "homeOffice"}}, "working"),
+        ("outOfOffice", {"outOfOfficeProperties": {"autoDeclineMode": "declineNone"}}, "ooo"),
+        ("focusTime", {"focusTimeProperties": {"chatStatus": "doNotDisturb"}}, "focus"),
+        ("fromGmail", {}, EventKind.FROM_GMAIL),
+        ("someTypeGoogleAddsLater", {}, EventKind.OTHER),
+    ],
+)
+def test_googles_event_types_are_read_as_kinds(
+    google: FakeGoogle, make: Make, event_type: str, properties: dict[str, Any], kind: str
+) -> None:
+    named = {"working": "working-location", "ooo": "out-of-office", "focus": "focus-time"}
+    dinner(google, event_type=event_type, properties=properties)
+    (found,) = instances(make().sync(None, WINDOW)).values()
+    assert found.kind == EventKind(named.get(kind, kind))
+
+
+@pytest.mark.parametrize(
+    ("special", "kind"),
+    [
+        ({"type": "birthday", "contact": "people/c1"}, EventKind.BIRTHDAY),
+        ({"type": "self"}, EventKind.BIRTHDAY),
+        ({"type": "anniversary", "contact": "people/c1"}, EventKind.ANNIVERSARY),
+        ({"type": "custom", "customTypeName": "Name day", "contact": "people/c1"}, "special-day"),
+        ({"type": "other", "contact": "people/c1"}, EventKind.SPECIAL_DAY),
+        ({}, EventKind.BIRTHDAY),  # birthdayProperties left out: a birthday by default
+    ],
+)
+def test_a_birthday_is_a_yearly_whole_day_of_its_kind_even_cancelled(
+    google: FakeGoogle, make: Make, special: dict[str, Any], kind: str
+) -> None:
+    """Google keeps a birthday as an all-day event recurring every year; one instance cancelled
+    is listed trimmed to its id, and takes what it is from the series' instance a year before
+    (a window reaches 15 months): a birthday still, not a cancelled plan."""
+    birthday = google.add_event(
+        "primary",
+        "Alex",
+        date(2026, 4, 2),
+        date(2026, 4, 3),
+        event_type="birthday",
+        properties={"birthdayProperties": special} if special else {},
+        yearly=5,
+    )
+    google.add_event("primary", "Alex", date(2027, 4, 9), date(2027, 4, 10))  # a plain one
+    google.cancel_instance("primary", birthday, date(2027, 4, 2))
+    year = Window(datetime(2026, 3, 1, tzinfo=BERLIN), WINDOW.end, BERLIN)
+    read = {
+        i.start.astimezone(BERLIN).date(): i for i in instances(make().sync(None, year)).values()
+    }
+    assert {day: (i.kind, i.status, i.all_day) for day, i in read.items()} == {
+        date(2026, 4, 2): (EventKind(kind), Status.CONFIRMED, True),
+        date(2027, 4, 2): (EventKind(kind), Status.CANCELLED, True),
+        date(2027, 4, 9): (EventKind.EVENT, Status.CONFIRMED, True),
+    }
+
+
+GROUP = "family@group.calendar.google.com"
+
+
+@pytest.mark.parametrize(
+    ("calendar", "organizer", "creator", "expected"),
+    [
+        (GROUP, GROUP, "alex@example.org", ("alex@example.org", False)),  # the shared copy
+        ("primary", GROUP, "alex@example.org", ("alex@example.org", False)),  # my copy of it
+        (GROUP, GROUP, "me@example.org", ("me@example.org", False)),  # made by me, in the group
+        ("primary", GROUP, "me@example.org", ("me@example.org", True)),
+        ("primary", "unknownorganizer@calendar.google.com", None, (None, False)),  # Gmail's
+        ("primary", "alex@example.org", "kim@example.org", ("alex@example.org", False)),
+    ],
+)
+def test_an_event_organized_by_a_calendar_is_its_creators(
+    google: FakeGoogle,
+    make: Make,
+    calendar: str,
+    organizer: str,
+    creator: str | None,
+    expected: tuple[str | None, bool],
+) -> None:
+    """An event made in a shared calendar has that calendar as organizer (and `self`, on the
+    calendar's own copy): the plan is its creator's, mine only when the creator is me."""
+    if calendar != "primary":
+        google.add_calendar(calendar, "Family")
+    me = calendar if calendar == GROUP else "me@example.org"  # `self`: this copy's calendar
+    guests = {"alex@example.org": "accepted", "me@example.org": "needsAction"}
+    dinner(google, calendar=calendar, organizer=organizer, creator=creator, attendees=guests, me=me)
+    (found,) = instances(make((calendar,)).sync(None, WINDOW)).values()
+    assert (found.organizer, found.organizer_is_self) == expected
 
 
 # -- the grant ----------------------------------------------------------------------------------

@@ -3,10 +3,12 @@ stored plans, read back as typed rows from a real log."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nudger.core.events import EventInstance
+from nudger.core.events import EventInstance, EventKind
 from nudger.log import sync_state
 from nudger.log.store import Store
 
@@ -100,3 +102,24 @@ def test_forgetting_a_source_drops_its_state_and_resources_only(tmp_path: Path) 
         assert set(sync_state.source_states(store.db)) == {"dav"}
         assert sync_state.resources(store.db, "home") == {}
         assert set(sync_state.resources(store.db, "dav")) == {"r"}
+
+
+def test_a_stored_instance_keeps_its_kind_and_whole_day_and_old_rows_read_as_events(
+    tmp_path: Path,
+) -> None:
+    """Instances stored before they had a kind are read back as plain events."""
+    day = replace(plan("d"), all_day=True, kind=EventKind.ANNIVERSARY)
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        with store.transaction():
+            sync_state.keep_resource(store.db, "home", "d.ics", [day])
+            sync_state.keep_resource(store.db, "home", "e.ics", [plan("e")])
+            (stored,) = store.db.execute(
+                "SELECT instances FROM resource_state WHERE resource = 'e.ics'"
+            ).fetchone()
+            older = [{k: v for k, v in item.items() if k != "kind"} for item in json.loads(stored)]
+            store.db.execute(
+                "UPDATE resource_state SET instances = ? WHERE resource = 'e.ics'",
+                (json.dumps(older),),
+            )
+        assert sync_state.resources(store.db, "home") == {"d.ics": (day,), "e.ics": (plan("e"),)}
+        assert plan("e").kind is EventKind.EVENT
