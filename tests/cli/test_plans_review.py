@@ -319,7 +319,7 @@ def test_without_a_terminal_it_reads_one_answer_a_line(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "type m, t, s or q" in done.stdout
+    assert "type m, t, n, s or q" in done.stdout
     assert "Marked 2 of 3 plans (you 1, them 1); 1 left for next time." in done.stdout
     assert [plan.id in done.stdout for plan in plans] == [True, True, True]
     assert "\x1b" not in done.stdout
