@@ -81,7 +81,7 @@ class Jobs:
 class Week:
     """A week with the daemon: a calendar folder, the log, the clock and the nudge jobs."""
 
-    def __init__(self, folder: Path, log_path: Path) -> None:
+    def __init__(self, folder: Path, log_path: Path, *, ask: bool = False) -> None:
         self.folder = folder
         self.now = START
         self.settings = Settings.model_validate(
@@ -90,14 +90,17 @@ class Week:
                 "people": [{"name": "Alex", "kind": "friend", "emails": ["alex@example.org"]}],
                 "calendars": [{"name": "home", "type": "ics", "path": str(folder)}],
                 "dates": {
-                    "lead_times": ["1d"],
-                    "ask_who_initiated": False,
+                    "lead_times": [] if ask else ["1d"],
+                    "ask_who_initiated": ask,
                     "follow_up_missed": False,
                 },
                 "gratitude": {"enabled": False},
                 "conversation": {"enabled": False},
                 "balance": {"alerts": False},
-                "notifications": {"quiet_hours": {"enabled": False}},
+                # Asking, quiet hours hold the question until noon: the plan moves meanwhile.
+                "notifications": {
+                    "quiet_hours": {"enabled": ask, "start": "10:00", "end": "12:00"}
+                },
             }
         )
         self.store = Store.open(log_path)
@@ -116,9 +119,12 @@ class Week:
         )
         self.edits = 0
 
-    def plan(self, uid: str, title: str, start: datetime, *, cancelled: bool = False) -> None:
-        """Writes (or rewrites) a plan I organized with Alex invited, then syncs it."""
-        text = plan_text(uid, title, start)
+    def plan(
+        self, uid: str, title: str, start: datetime, *, cancelled: bool = False, solo: bool = False
+    ) -> None:
+        """Writes (or rewrites) a plan I organized with Alex invited (`solo`: an entry naming
+        Alex in its title, whose initiator no calendar can tell), then syncs it."""
+        text = plan_text(uid, title, start, invited=not solo)
         if cancelled:
             text = text.replace(b"END:VEVENT", b"STATUS:CANCELLED\r\nEND:VEVENT")
         path = self.folder / f"{uid}.ics"
@@ -220,4 +226,19 @@ def test_a_snoozed_reminder_comes_back_in_the_plans_words_of_now(week: Week) -> 
     assert [(when, title) for when, title, _ in week.seen()] == [
         ("Wed 19:00", "Coming up: Zeppelin ride with Alex"),
         ("Wed 20:00", "Coming up: Zeppelin ride over the lake with Alex"),
+    ]
+
+
+def test_who_suggested_it_asks_about_the_day_the_plan_is_on_now(tmp_path: Path) -> None:
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    week = Week(folder, tmp_path / "log.sqlite3", ask=True)
+    week.plan("zeppelin", "Zeppelin ride with Alex", ZEPPELIN, solo=True)  # at 10:00, quiet
+    week.until(START + timedelta(hours=1))
+    assert week.seen() == []
+    week.plan("zeppelin", "Zeppelin ride with Alex", ZEPPELIN + timedelta(days=3), solo=True)
+    week.until(START + timedelta(hours=3))
+    week.store.close()
+    assert [(when, body) for when, _, body in week.seen()] == [
+        ("Mon 12:00", "Whose idea was Zeppelin ride with Alex on Sunday 7 June, yours or Alex's?")
     ]
