@@ -40,31 +40,36 @@ app.add_typer(plans_app, name="plans")
 
 
 @plans_app.command(
-    "mark", epilog="Examples: nudger plans mark 3f2a9c1e --by them · nudger plans --unclassified"
+    "mark",
+    epilog="Examples: nudger plans mark 3f2a9c1e --by them · "
+    "nudger plans mark 3f2a9c1e --by neither (someone else's party) · nudger plans --unclassified",
 )
 def plans_mark(
     ctx: typer.Context,
     plan: Annotated[str, typer.Argument(help="The plan's id, as `nudger plans` shows it.")],
-    by: Annotated[Literal["me", "them"], typer.Option("--by", "-b", help="Whose idea it was.")],
+    by: Annotated[
+        Literal["me", "them", "neither"],
+        typer.Option("--by", "-b", help="Whose idea it was: me, them, or neither of us."),
+    ],
     person: Annotated[
         str | None, typer.Option("--person", "-p", help="Who it was with, if several.")
     ] = None,
 ) -> None:
     """Say whose idea a plan was; the answer stays through every later sync."""
     from nudger.config import people
-    from nudger.core.model import Who
+    from nudger.core.model import Side, plan_side
     from nudger.views.plans import mark_by_id
 
     run = session(ctx)
     with run.store() as store:
         name = None if person is None else people.find(run.query_settings.people, person).name
-        before = mark_by_id(store, plan, name, Who(by), run.now)
+        before = mark_by_id(store, plan, name, Side(by), run.now)
     summary = before.details.get("summary", "")
-    if before.who is Who(by):
+    if plan_side(before) == by:
         typer.echo(f"{plan} ({summary}) is already marked as {by}.")
         return
-    starter = "you" if by == "me" else "them"
-    typer.echo(f"Marked {plan} ({summary}) as started by {starter}.")
+    starter = {"me": "started by you", "them": "started by them"}.get(by, _WHOSE[by])
+    typer.echo(f"Marked {plan} ({summary}) as {starter}.")
 
 
 @plans_app.command(
@@ -85,8 +90,7 @@ def plans_correct(
         ),
     ],
 ) -> None:
-    """Correct a fact: whose cancellation, decline, move or idea it was, or that it was none.
-    The original stays in `history`; the correction holds through every later sync."""
+    """Correct a fact (whose it was, or that it was none); it holds through later syncs."""
     from nudger.core.model import Who
     from nudger.core.text import printable
     from nudger.views.corrections import correct
@@ -188,14 +192,41 @@ def _one_person(run: Session, person: str | None) -> str | None:
     return None if person is None else people.find(run.settings.people, person).name
 
 
-def _print_rows(rows: Sequence[PlanRow | MissedRow], zone: tzinfo) -> None:
-    from nudger.core.text import printable
+_PLAN_COLUMNS = ("id", "when", "with", "answer", "yours", "plan", "whose idea", "moved", "title")
+_MISSED_COLUMNS = ("id", "when", "with", "status", "title")
+_SIDE_WORDS = {"me": "you", "them": "them", "unknown": "?", "neither": "neither"}
 
+
+def _print_rows(rows: Sequence[PlanRow | MissedRow], zone: tzinfo) -> None:
+    """A table under a header: on a plan's row, that person's own answer, mine and the plan's
+    status, each in its own column (one guest's decline is not another's)."""
+    from nudger.core.text import printable
+    from nudger.views.plans import PlanRow
+
+    lines = [_PLAN_COLUMNS if isinstance(rows[0], PlanRow) else _MISSED_COLUMNS]
     for row in rows:
-        when = _when(row.start, row.all_day, zone)
-        by = {"me": "you", "them": "them", "unknown": "?", None: ""}[row.initiator]
-        summary = printable(str(row.summary))
-        typer.echo(f"{row.id}  {when}  {row.person:<10} {row.status:<9} {by:<4} {summary}")
+        when = _when(row.start, row.all_day, zone).strip()
+        first = (row.id, when, printable(str(row.person)))
+        if isinstance(row, PlanRow):
+            side = _SIDE_WORDS[row.initiator]
+            ours = (row.answer or "-", row.my_answer or "-", row.plan_status, side, _moved(row))
+            lines.append((*first, *ours, printable(row.summary)))
+        else:
+            lines.append((*first, row.status, printable(str(row.summary))))
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]) - 1)]
+    for line in lines:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        typer.echo("  ".join([*cells, line[-1]]).rstrip())
+
+
+def _moved(row: PlanRow) -> str:
+    """How often this date was moved, and by whom: "2x by them", "3x: you 1, them 2"."""
+    if not row.moves:
+        return ""
+    counts = [(_SIDE_WORDS[who.value], row.moves.count(who)) for who in dict.fromkeys(row.moves)]
+    if len(counts) == 1:
+        return f"{len(row.moves)}x by {counts[0][0]}"
+    return f"{len(row.moves)}x: " + ", ".join(f"{word} {n}" for word, n in counts)
 
 
 def _when(start: str | None, all_day: bool, zone: tzinfo) -> str:
@@ -214,12 +245,16 @@ def _walk(
     import sys
 
     from nudger.cli import review
+    from nudger.config.core_values import rules_from
+    from nudger.core.attendance import outcome
 
-    tally = {"me": 0, "them": 0, "skip": 0, "asked": 0}
+    rules = rules_from(run.settings)
+    tally = {"me": 0, "them": 0, "neither": 0, "skip": 0, "asked": 0}
     try:
         with review.answers(sys.stdin, _echo) as next_answer:
             for number, (instance, name) in enumerate(questions, start=1):
-                _show(instance, name, number, len(questions), run.zone, run.now)
+                status = outcome(instance, name, rules, run.now)
+                _show(instance, name, (number, len(questions)), status, run.zone)
                 answer = _ask(next_answer)
                 if answer == "quit":
                     break
@@ -242,24 +277,26 @@ def _plans(count: int) -> str:
 
 
 def _show(
-    instance: EventInstance, person: str, number: int, total: int, zone: tzinfo, now: datetime
+    instance: EventInstance, person: str, place: tuple[int, int], status: str, zone: tzinfo
 ) -> None:
+    """One question's plan: what, when, with whom and what became of it (for that person)."""
     from nudger.core.text import printable
-    from nudger.views.plans import plan_id, plan_status
+    from nudger.views.plans import plan_id
 
     start = instance.start.astimezone(zone)
     when = f"{start:%a %Y-%m-%d}, all day" if instance.all_day else f"{start:%a %Y-%m-%d %H:%M}"
-    notes = [when, f"with {printable(person)}", plan_status(instance, now)]
+    notes = [when, f"with {printable(person)}", status]
     if instance.recurring:
         notes.append("repeats (its first date shown)")
+    number, total = place
     typer.echo(f"\n[{number}/{total}] {printable(instance.summary) or '(no title)'}")
     typer.echo(f"      {' · '.join(notes)}  id {plan_id(instance.uid)}")
 
 
 def _ask(next_answer: Callable[[], Answer | None]) -> Answer:
-    _echo("      whose idea? m me · t them · s skip · q quit > ")
+    _echo("      whose idea? m me · t them · n neither of us · s skip · q quit > ")
     while (answer := next_answer()) is None:
-        _echo("      type m, t, s or q (or me, them, skip, quit and Enter) > ")
+        _echo("      type m, t, n, s or q (or me, them, neither, skip, quit and Enter) > ")
     return answer
 
 
@@ -269,24 +306,30 @@ def _answer(store: Store, instance: EventInstance, person: str, answer: Answer) 
     review): that answer stays."""
     from nudger import clock
     from nudger.config import paths
-    from nudger.core.model import Who
+    from nudger.core.model import Side, plan_side
     from nudger.daemon import wake
     from nudger.views.plans import mark
 
-    before = mark(store, instance.uid, person, Who(answer), clock.now(), keep_known=True)
-    if before.who is not Who.UNKNOWN:
-        side = "yours" if before.who is Who.ME else "theirs"
+    before = mark(store, instance.uid, person, Side(answer), clock.now(), keep_known=True)
+    if plan_side(before) != "unknown":
+        side = _WHOSE[plan_side(before)]
         typer.echo(f"      answered elsewhere meanwhile: it stays marked as {side}")
         return False
-    typer.echo(f"      marked as {'yours' if answer == 'me' else 'theirs'}")
+    typer.echo(f"      marked as {_WHOSE[answer]}")
     wake.poke(paths.data_dir())  # a running daemon drops its "who suggested it?" at once
     return True
 
 
+_WHOSE = {"me": "yours", "them": "theirs", "neither": "neither yours nor theirs"}
+
+
 def _summary(tally: dict[str, int], total: int) -> str:
-    marked = tally["me"] + tally["them"]
+    marked = tally["me"] + tally["them"] + tally["neither"]
     left = total - tally["asked"]
-    parts = [f"Marked {marked} of {_plans(total)} (you {tally['me']}, them {tally['them']})"]
+    sides = f"you {tally['me']}, them {tally['them']}"
+    if tally["neither"]:
+        sides += f", neither {tally['neither']}"
+    parts = [f"Marked {marked} of {_plans(total)} ({sides})"]
     if tally["skip"]:
         parts.append(f"skipped {tally['skip']}")
     if left:

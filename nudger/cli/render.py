@@ -14,7 +14,7 @@ from rich.text import Text
 
 from nudger.config.settings_core import Person
 from nudger.core.balance import Month, PersonBalance, Sides, leaning_words
-from nudger.core.model import Entry, Kind, Who
+from nudger.core.model import NEITHER, Entry, Kind, Who, plan_side
 from nudger.core.text import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -105,6 +105,10 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
     table.add_row(
         "cancelled", f"{_sides(report.cancellations)}   {declined}   missed {report.missed}"
     )
+    table.add_row("moved", _sides(report.rescheduled))
+    if report.neither:
+        plans = "1 plan was" if report.neither == 1 else f"{report.neither} plans were"
+        table.add_row("neither", f"{plans} neither yours nor theirs (not counted)")
     if report.streak is not None:
         runner = "you" if report.streak.who is Who.ME else "they"
         count = report.streak.count
@@ -150,7 +154,7 @@ def history(entries: Sequence[Entry], zone: tzinfo, *, matched: int) -> None:
             f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M}",
             Text(printable(entry.person or "")),
             entry.kind,
-            {"me": "you", "them": "them", "unknown": "?"}[entry.who.value],
+            {"me": "you", "them": "them", "unknown": "?", NEITHER: NEITHER}[plan_side(entry)],
             entry.source,
             Text(printable(note)),
         )

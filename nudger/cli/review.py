@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Literal, TextIO
 
-Answer = Literal["me", "them", "skip", "quit"]
+Answer = Literal["me", "them", "neither", "skip", "quit"]
 Echo = Callable[[str], None]
 
 _WORDS: dict[str, Answer] = {
@@ -30,6 +30,8 @@ _WORDS: dict[str, Answer] = {
     "me": "me",
     "t": "them",
     "them": "them",
+    "n": "neither",
+    "neither": "neither",
     "s": "skip",
     "skip": "skip",
     "q": "quit",
@@ -42,14 +44,14 @@ _ESCAPE = "\x1b"  # arrow and function keys send sequences starting with it
 
 
 def parse(text: str) -> Answer | None:
-    """The answer a key or a word means (m/me, t/them, s/skip, q/quit), or None."""
+    """The answer a key or a word means (m/me, t/them, n/neither, s/skip, q/quit), or None."""
     return _WORDS.get(text.strip().casefold())
 
 
 class KeyAnswers:
     """Answers from a terminal in cbreak mode, where each key arrives as it is pressed.
 
-    A lone m, t, s or q answers at once. Anything else is a word, shown as it is typed and read
+    A lone m, t, n, s or q answers at once. Anything else is a word, shown as it is typed and read
     when Enter comes: so a terminal (or a user) sending `them⏎` gets `them`, and the keys after a
     wrong first one can never answer the next plan by accident.
     """

@@ -113,6 +113,8 @@ class PersonBalance:
     streak: Streak | None
     last_initiated: dict[Who, datetime | None]
     trend: list[Month] = field(default_factory=list)
+    rescheduled: Sides = field(default_factory=Sides)  # moves, by the side that moved
+    neither: int = 0  # plans settled as neither side's: no initiation, nor an open unknown
 
     @property
     def leaning_to(self) -> Who | None:
@@ -152,6 +154,8 @@ class PersonBalance:
                 }
                 for month in self.trend
             ],
+            "rescheduled": self.rescheduled.to_json(),
+            "neither": self.neither,
         }
 
 
@@ -221,9 +225,11 @@ def summarize(
     streak_now: Streak | None = None,
     last_initiated: dict[Who, datetime | None] | None = None,
     months: Sequence[tuple[str, Iterable[tuple[Who, int]]]] = (),
+    neither: int = 0,
 ) -> PersonBalance:
     """The answer to `question` from the counts of its window (kind, who, count)."""
     initiations, cancellations, declines = Sides(), Sides(), Sides()
+    rescheduled = Sides()  # `neither`: plans settled as neither side's, out of `counts` already
     by_kind = {kind_name: Sides() for kind_name in question.rules.kinds}
     missed = 0
     for entry_kind, who, count in counts:
@@ -236,6 +242,8 @@ def summarize(
             declines = declines.plus(who, count)
         elif entry_kind in (Kind.MISSED, Kind.LOOSE_EXPIRED):
             missed += count
+        elif entry_kind == Kind.RESCHEDULED:
+            rescheduled = rescheduled.plus(who, count)
     trend = []
     for label, month_counts in months:
         sides = Sides()
@@ -258,4 +266,6 @@ def summarize(
         streak=streak_now,
         last_initiated=last_initiated or {Who.ME: None, Who.THEM: None},
         trend=trend,
+        rescheduled=rescheduled,
+        neither=neither,
     )

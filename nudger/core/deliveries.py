@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from nudger.core.model import Entry, Kind, NewEntry, Who
-from nudger.core.nudges.nudge import Nudge
+from nudger.core.nudges.nudge import ABOUT_A_PLAN, Nudge
+from nudger.core.nudges.plans import current_reminder_id
 
 # The kinds of a nudge's life, which settle it one way or another.
 KINDS = (
@@ -45,18 +46,36 @@ class Delivery:
 
 
 def handled(records: Iterable[Entry]) -> set[str]:
-    """The nudge ids the log has settled in any way; the plan leaves them out."""
-    return {str(e.details["nudge"]["id"]) for e in records if e.kind in KINDS}
+    """The nudge ids the log has settled in any way; the plan leaves them out. A reminder
+    logged before reminder ids held the plan's start settles the id it has now, so an
+    upgrade shows no reminder twice."""
+    found: set[str] = set()
+    for entry in records:
+        if entry.kind in KINDS:
+            nudge = entry.details["nudge"]
+            found.add(str(nudge["id"]))
+            found.update(filter(None, [current_reminder_id(nudge)]))
+    return found
 
 
 def pending(planned: Sequence[Nudge], records: Sequence[Entry], now: datetime) -> list[Delivery]:
     """Deliveries still to make, by due time: the planned nudges nothing settled yet, and the
-    latest snooze of each nudge unless it was shown, expired or answered after it."""
+    latest snooze of each nudge unless it was shown, expired or answered after it.
+
+    `planned` is the whole plan, settled nudges included: a snoozed nudge about a plan comes
+    back only while the plan still has it, in its current words (`ABOUT_A_PLAN`)."""
     settled = handled(records)
     found = [Delivery(n.id, n) for n in planned if n.id not in settled]
+    now_planned = {n.id: n for n in planned}
     for key, nudge in _open_snoozes(records).items():
-        if now < nudge.latest:
-            found.append(Delivery(key, nudge))
+        if now >= nudge.latest:
+            continue
+        if nudge.kind in ABOUT_A_PLAN:
+            current = now_planned.get(current_reminder_id(nudge.to_json()) or nudge.id)
+            if current is None:
+                continue  # the plan moved, was cancelled or was answered since the snooze
+            nudge = replace(current, due=nudge.due, latest=nudge.latest)
+        found.append(Delivery(key, nudge))
     return sorted(found, key=lambda d: (d.nudge.due, d.key))
 
 

@@ -7,7 +7,7 @@ importing pydantic, sqlite3 or anything else heavy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -116,12 +116,40 @@ class Entry:
 
 
 MARK_SOURCE = "mark"  # corrections of a plan's side, by `nudger plans mark` or a nudge's answer
+NEITHER = "neither"  # the value of `details["settled"]` for a plan that was neither side's
+
+
+class Side(StrEnum):
+    """Whose idea a plan was, as the user settles it: mine, theirs, or neither of ours (a party
+    someone untracked organized, a group thing). The log's `who` holds only me, them and
+    unknown, so "neither" is stored as unknown, settled (see `settled_unknown`)."""
+
+    ME = "me"
+    THEM = "them"
+    NEITHER = NEITHER
+
+
+def settled_unknown(entry: Entry) -> bool:
+    """Whether an entry of unknown side was settled as neither side's, so it is no open
+    question: `plans review` and "who suggested it?" ask no more, `plans` shows "neither",
+    and the balance counts it neither as an initiation of unknown side nor as one of ours.
+
+    The one test of that mark: anything counting unknowns (a "not enough data" verdict, how
+    many plans `plans review` could settle) leaves out the entries it holds for. The balance's
+    SQL (`nudger.log.queries.settled_neither`) mirrors it."""
+    return entry.who is Who.UNKNOWN and entry.details.get("settled") == NEITHER
+
+
+def plan_side(entry: Entry) -> str:
+    """The side a plan entry says: "me", "them", "unknown", or "neither" when settled so."""
+    return NEITHER if settled_unknown(entry) else entry.who.value
 
 
 def correction(current: Entry, who: Who, key: str) -> NewEntry:
     """An entry of the same kind replacing `current`, saying it was `who`'s (who suggested a
     plan, who cancelled, declined or moved it); the old side stays in `details["was"]`, and
     counting skips the replaced entry."""
+    details = {name: value for name, value in current.details.items() if name != "settled"}
     return NewEntry(
         at=current.at,
         kind=current.kind,
@@ -129,7 +157,7 @@ def correction(current: Entry, who: Who, key: str) -> NewEntry:
         source=MARK_SOURCE,
         key=key,
         person=current.person,
-        details={**current.details, "was": current.who.value},
+        details={**details, "was": plan_side(current)},
         supersedes=current.key,
     )
 
@@ -157,3 +185,15 @@ def side_corrections(current: Entry, who: Who, answer: str) -> list[NewEntry]:
     if current.who is who:
         return []
     return [correction(current, who, f"{MARK_SOURCE}:{answer}")]
+
+
+def plan_corrections(current: Entry, side: Side, answer: str) -> list[NewEntry]:
+    """What settling the plan `current` as `side`'s appends (see `side_corrections`): for
+    neither, a correction that keeps the side unknown and marks it settled, or nothing when it
+    is settled so already."""
+    if side is not Side.NEITHER:
+        return side_corrections(current, Who(side.value), answer)
+    if settled_unknown(current):
+        return []
+    settled = correction(current, Who.UNKNOWN, f"{MARK_SOURCE}:{answer}")
+    return [replace(settled, details={**settled.details, "settled": NEITHER})]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from nudger.core.model import Entry, Who
+from nudger.core.model import MARK_SOURCE, NEITHER, Entry, Who
 from nudger.log.store import to_timestamp
 
 
@@ -140,6 +140,28 @@ def last_initiation(
         (person, bound(until), *kinds, who.value),
     ).fetchone()
     return None if row[0] is None else from_timestamp(int(row[0]))
+
+
+def settled_neither(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    since: datetime,
+    until: datetime,
+) -> list[tuple[str, datetime]]:
+    """The kind and time of each current entry of `kinds` in [since, until) that was settled as
+    neither side's (`nudger.core.model.settled_unknown`, in SQL): the balance takes them out
+    of the unknown side. Only corrections carry that mark, so only they are read."""
+    marks = ", ".join("?" for _ in kinds)
+    rows = db.execute(
+        f"""
+        SELECT kind, at FROM entry
+        WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = 'unknown'
+          AND source = ? AND json_extract(details, '$.settled') = ? AND {_CURRENT}
+        """,  # noqa: S608 - only placeholders are interpolated
+        (person, bound(since), bound(until), *kinds, MARK_SOURCE, NEITHER),
+    )
+    return [(str(kind), from_timestamp(int(at))) for kind, at in rows]
 
 
 def entries(

@@ -55,7 +55,7 @@ def pending(
         planning_from(settings),
         entries=[e for e in history if e.kind not in deliveries.KINDS],
         plans=plans,
-        handled=deliveries.handled(records),
+        handled=(),  # the whole plan: `pending` leaves out what is settled, and checks snoozes
         now=now,
         zone=zone,
         horizon=horizon,

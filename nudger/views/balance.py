@@ -7,6 +7,8 @@ A balance is asked as one value (`BalanceQuestion`); `balance_rules` makes its r
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 
 from nudger.config.settings_core import Balance
@@ -43,10 +45,17 @@ def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalan
     last_initiated: dict[Who, datetime | None] = {Who.ME: None, Who.THEM: None}
     streak = None
     periods = month_periods(until, question.rules.trend_months, question.zone)
+    neither = 0
     if person_id is not None:
-        window, *by_month = queries.counts(
-            db, person_id, [(question.since, until), *[(start, end) for _, start, end in periods]]
-        )
+        windows = [(question.since, until), *[(start, end) for _, start, end in periods]]
+        settled = _settled_neither(db, person_id, kinds, windows)
+        window, *by_month = [
+            _unsettled(found, settled_there)
+            for found, settled_there in zip(
+                queries.counts(db, person_id, windows), settled, strict=True
+            )
+        ]
+        neither = settled[0].total()
         counts = [(c.kind, c.who, c.count) for c in window]
         months = [
             (label, [(c.who, c.count) for c in found if c.kind in kinds])
@@ -61,5 +70,36 @@ def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalan
     else:
         months = [(label, []) for label, _, _ in periods]
     return summarize(
-        question, counts, streak_now=streak, last_initiated=last_initiated, months=months
+        question,
+        counts,
+        streak_now=streak,
+        last_initiated=last_initiated,
+        months=months,
+        neither=neither,
     )
+
+
+def _settled_neither(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: list[str],
+    windows: Sequence[tuple[datetime, datetime]],
+) -> list[Counter[str]]:
+    """How many entries of each kind were settled as neither side's, in each window."""
+    if not windows:
+        return []
+    found = queries.settled_neither(
+        db, person, kinds, min(w[0] for w in windows), max(w[1] for w in windows)
+    )
+    return [Counter(kind for kind, at in found if since <= at < until) for since, until in windows]
+
+
+def _unsettled(found: list[queries.Count], settled: Counter[str]) -> list[queries.Count]:
+    """The counts with the plans settled as neither side's taken out of the unknown side: they
+    are no open question, and no initiation of ours."""
+    kept = []
+    for count in found:
+        left = count.count - settled[count.kind] if count.who is Who.UNKNOWN else count.count
+        if left > 0:
+            kept.append(queries.Count(count.kind, count.who, left))
+    return kept

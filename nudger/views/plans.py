@@ -16,30 +16,45 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from nudger.core.attendance import Answer, PlanStatus, addresses, answer_of, outcome
 from nudger.core.detect import Rules, from_calendar, involved
 from nudger.core.events import EventInstance, Participation, Status
-from nudger.core.model import MARK_SOURCE, Entry, Kind, Who, side_corrections
+from nudger.core.model import (
+    MARK_SOURCE,
+    Entry,
+    Kind,
+    Side,
+    Who,
+    plan_corrections,
+    plan_side,
+    settled_unknown,
+)
 from nudger.errors import NudgerError, UsageError
 from nudger.log import queries, sync_state
 from nudger.log.store import Store
 
-PlanStatus = Literal["cancelled", "declined", "upcoming", "past"]
 Selection = Literal["all", "upcoming", "missed", "unclassified"]
 
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One instance of a plan, as `nudger plans` lists it."""
+    """One instance of a plan with one person, as `nudger plans` lists it: what that person
+    answered, what I answered, and the plan's own status are three facts, kept apart (one
+    guest's decline is not another's)."""
 
     id: str
     person: str
     start: str  # ISO 8601, with its offset
     summary: str
-    initiator: str  # "me", "them" or "unknown"
-    status: PlanStatus
+    initiator: str  # "me", "them", "unknown" or "neither"
+    status: PlanStatus  # for this person: cancelled, declined (by them or me), upcoming, past
     source: str
     recurring: bool
     all_day: bool = False  # a whole day (a date, no time): `start` is its local midnight
+    answer: Answer | None = None  # the person's own; None: the invitation does not list them
+    my_answer: Answer | None = None  # mine; None: not on the invitation (a solo entry)
+    plan_status: str = Status.CONFIRMED.value  # the calendar's: confirmed, tentative, cancelled
+    moves: tuple[Who, ...] = ()  # who moved this instance, each time the log saw it move
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +68,10 @@ class PlanRow:
             "source": self.source,
             "recurring": self.recurring,
             "all_day": self.all_day,
+            "answer": self.answer,
+            "my_answer": self.my_answer,
+            "plan_status": self.plan_status,
+            "rescheduled": {who.value: self.moves.count(who) for who in Who},
         }
 
 
@@ -112,6 +131,12 @@ def current_plans(entries: Iterable[Entry]) -> list[Entry]:
     ]
 
 
+def initiators(store: Store) -> dict[tuple[str, str], str]:
+    """The side the log holds for each plan, by (UID, person): "me", "them", "unknown", or
+    "neither" for one settled as neither side's."""
+    return {plan: plan_side(entry) for plan, entry in plan_entries(store).items()}
+
+
 def plan_entries(store: Store) -> dict[tuple[str, str], Entry]:
     """The entry that counts for each plan in the log, by (UID, person)."""
     return {
@@ -122,7 +147,8 @@ def plan_entries(store: Store) -> dict[tuple[str, str], Entry]:
 
 
 def plan_status(instance: EventInstance, now: datetime) -> PlanStatus:
-    """What became of a plan's instance, as `nudger plans` shows it."""
+    """What became of a plan's instance as a whole: any guest's decline counts (`outcome`
+    says it for one person)."""
     if instance.status is Status.CANCELLED:
         return "cancelled"
     if any(a.participation is Participation.DECLINED for a in instance.attendees):
@@ -140,7 +166,8 @@ def unknown_plans(
     first instance, in the order of those instances' starts.
 
     `initiators` maps (UID, person) to the side the log holds for that plan ("me", "them",
-    "unknown"); a plan the log has no entry for yet is unknown too. `only` keeps one person.
+    "unknown", "neither"); a plan the log has no entry for yet is unknown too, and one settled
+    as neither side's is not. `only` keeps one person.
     """
     seen: set[tuple[str, str]] = set()
     found: list[tuple[EventInstance, str]] = []
@@ -165,10 +192,10 @@ def plan_rows(
     if selection == "missed":
         lost = queries.entries(store.db, kinds=[Kind.MISSED, Kind.LOOSE_EXPIRED])
         return [_missed_row(entry) for entry in lost if only is None or entry.person == only]
-    initiators = {plan: entry.who.value for plan, entry in plan_entries(store).items()}
+    sides = initiators(store)
     stored = list(sync_state.instances(store.db))
     pairs = (
-        unknown_plans(stored, initiators, rules, only)
+        unknown_plans(stored, sides, rules, only)
         if selection == "unclassified"
         else [
             (instance, who.name)
@@ -177,28 +204,48 @@ def plan_rows(
             if only is None or who.name == only
         ]
     )
-    rows = [_plan_row(instance, name, initiators, now) for instance, name in pairs]
+    moved = moves(store)
+    rows = [_plan_row(instance, name, sides, moved, rules, now) for instance, name in pairs]
     return [row for row in rows if selection != "upcoming" or row.status == "upcoming"]
+
+
+def moves(store: Store) -> dict[tuple[str, str, str], tuple[Who, ...]]:
+    """Who moved each plan instance, oldest first, by (UID, occurrence, person): the
+    `rescheduled` entries that still count."""
+    found: dict[tuple[str, str, str], tuple[Who, ...]] = {}
+    for entry in queries.entries(store.db, kinds=[Kind.RESCHEDULED]):
+        if entry.superseded or entry.person is None:
+            continue
+        key = (str(entry.details.get("uid")), str(entry.details.get("occurrence")), entry.person)
+        found[key] = (*found.get(key, ()), entry.who)
+    return found
 
 
 def review(store: Store, rules: Rules, *, only: str | None) -> Review:
     """The unknown plans to ask about, and how many must wait for the next sync: a plan with
     someone added since the last sync has no entry to correct yet."""
     entries = plan_entries(store)
-    initiators = {plan: entry.who.value for plan, entry in entries.items()}
-    unknown = unknown_plans(sync_state.instances(store.db), initiators, rules, only)
+    sides = {plan: plan_side(entry) for plan, entry in entries.items()}
+    unknown = unknown_plans(sync_state.instances(store.db), sides, rules, only)
     questions = tuple((i, name) for i, name in unknown if (i.uid, name) in entries)
     return Review(questions, len(unknown) - len(questions))
 
 
 def mark(
-    store: Store, uid: str, person: str, who: Who, now: datetime, *, keep_known: bool = False
+    store: Store,
+    uid: str,
+    person: str,
+    side: Side | Who,
+    now: datetime,
+    *,
+    keep_known: bool = False,
 ) -> Entry:
-    """Say `who` suggested the plan (UID, person), in one transaction; returns the entry that
-    stood before, so the caller can tell what changed.
+    """Settle whose idea the plan (UID, person) was (mine, theirs, or neither of ours), in one
+    transaction; returns the entry that stood before, so the caller can tell what changed.
 
-    Nothing is written when the plan already says `who`, nor, with `keep_known`, when its side
-    is known already (someone answered since `plans review` began: that answer stays).
+    Nothing is written when the plan already says `side`, nor, with `keep_known`, when it is
+    settled already (someone answered since `plans review` began: that answer stays). `side`
+    may be given as `Who.ME` or `Who.THEM` too.
     """
     with store.transaction():
         person_id = queries.person_id(store.db, person)
@@ -208,18 +255,20 @@ def mark(
         )
         if current is None:
             raise NudgerError(f"plan {plan_id(uid)} is no longer in the log")
-        if keep_known and current.who is not Who.UNKNOWN:
+        if keep_known and (current.who is not Who.UNKNOWN or settled_unknown(current)):
             return current
-        for entry in side_corrections(current, who, str(uuid.uuid4())):
+        for entry in plan_corrections(current, Side(side.value), str(uuid.uuid4())):
             store.insert(entry, now)
     return current
 
 
-def mark_by_id(store: Store, plan: str, person: str | None, who: Who, now: datetime) -> Entry:
+def mark_by_id(
+    store: Store, plan: str, person: str | None, side: Side | Who, now: datetime
+) -> Entry:
     """`plans mark`: the plan whose id is `plan` (with `person`, when it is with several
-    people) marked as `who`'s; returns the entry that stood before (see `mark`)."""
+    people) settled as `side`'s; returns the entry that stood before (see `mark`)."""
     current = find(store, plan, person)
-    return mark(store, str(current.details.get("uid", "")), str(current.person), who, now)
+    return mark(store, str(current.details.get("uid", "")), str(current.person), side, now)
 
 
 def find(store: Store, plan: str, person: str | None) -> Entry:
@@ -241,18 +290,27 @@ def find(store: Store, plan: str, person: str | None) -> Entry:
 
 
 def _plan_row(
-    instance: EventInstance, person: str, initiators: Mapping[tuple[str, str], str], now: datetime
+    instance: EventInstance,
+    person: str,
+    sides: Mapping[tuple[str, str], str],
+    moved: Mapping[tuple[str, str, str], tuple[Who, ...]],
+    rules: Rules,
+    now: datetime,
 ) -> PlanRow:
     return PlanRow(
         id=plan_id(instance.uid),
         person=person,
         start=instance.start.isoformat(),
         summary=instance.summary,
-        initiator=initiators.get((instance.uid, person), "unknown"),
-        status=plan_status(instance, now),
+        initiator=sides.get((instance.uid, person), "unknown"),
+        status=outcome(instance, person, rules, now),
         source=instance.source,
         recurring=instance.recurring,
         all_day=instance.all_day,
+        answer=answer_of(instance, addresses(rules, person)),
+        my_answer=answer_of(instance, rules.me, me=True),
+        plan_status=instance.status.value,
+        moves=moved.get((instance.uid, instance.occurrence, person), ()),
     )
 
 

@@ -242,6 +242,30 @@ def test_single_keys_and_a_typed_word_answer_and_the_log_keeps_each(
     assert initiators(cli)[plans[1].id] == "them"
 
 
+def test_neither_of_us_settles_a_plan_so_it_is_not_asked_again_nor_counted_as_unknown(
+    cli: RunCli, pane: Pane, plans: list[Plan], tmp_path: Path
+) -> None:
+    ended = review_in(pane, tmp_path)
+    assert "n neither of us" in pane.wait_for_question(1)
+    pane.keys("n")
+    assert "marked as neither yours nor theirs" in pane.wait_for_question(2)
+    pane.keys("q")
+    pane.wait_for("Marked 1 of 3 plans (you 0, them 0, neither 1); 2 left for next time.")
+    assert ended().code == 0
+    assert initiators(cli) == {
+        plans[0].id: "neither",
+        plans[1].id: "unknown",
+        plans[2].id: "unknown",
+    }
+    assert marks(cli) == [("Dinner with Alex", "unknown")]  # the log's side stays unknown
+    left = json.loads(cli("plans", "--unclassified", "--json").out)
+    assert [row["id"] for row in left] == [plans[1].id, plans[2].id]
+    (balance,) = json.loads(cli("balance", "--json").out)
+    assert (balance["initiations"]["unknown"], balance["neither"]) == (2, 1)
+    assert cli("daemon", "--once").code == 0  # the answer outlives a sync
+    assert initiators(cli)[plans[0].id] == "neither"
+
+
 def test_quitting_half_way_keeps_what_was_answered(
     cli: RunCli, pane: Pane, plans: list[Plan], tmp_path: Path
 ) -> None:
@@ -319,7 +343,7 @@ def test_without_a_terminal_it_reads_one_answer_a_line(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "type m, t, s or q" in done.stdout
+    assert "type m, t, n, s or q" in done.stdout
     assert "Marked 2 of 3 plans (you 1, them 1); 1 left for next time." in done.stdout
     assert [plan.id in done.stdout for plan in plans] == [True, True, True]
     assert "\x1b" not in done.stdout
@@ -391,7 +415,16 @@ def test_escape_sequences_and_the_end_of_input() -> None:
 
 @pytest.mark.parametrize(
     ("text", "answer"),
-    [("m", "me"), (" Me \n", "me"), ("THEM", "them"), ("s", "skip"), ("quit", "quit"), ("", None)],
+    [
+        ("m", "me"),
+        (" Me \n", "me"),
+        ("THEM", "them"),
+        ("n", "neither"),
+        ("Neither", "neither"),
+        ("s", "skip"),
+        ("quit", "quit"),
+        ("", None),
+    ],
 )
 def test_parse(text: str, answer: str | None) -> None:
     assert parse(text) == answer

@@ -4,16 +4,20 @@ facts (a check-in, a thank-you, whose idea a plan was, a wait), each logged once
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from nudger.config.core_values import planning_from
 from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
-from nudger.core.model import Kind, NewEntry, Who
+from nudger.core.events import Attendee, EventInstance, Participation
+from nudger.core.model import Entry, Kind, NewEntry, Who
+from nudger.core.nudges import plan
 from nudger.core.nudges.nudge import NudgeKind
 from nudger.core.nudges.waits import wait_until
 from nudger.log import queries
@@ -209,3 +213,33 @@ def test_wait_answer_starts_a_wait_of_the_configured_length(store: Store) -> Non
     assert wait_until(waits, "Alex", NOW) == NOW + timedelta(days=10)
     kinds = {d.nudge.kind for d in pending(store, config)}
     assert NudgeKind.BALANCE_ALERT not in kinds
+
+
+def test_a_reminder_logged_before_its_id_held_the_start_still_settles_it() -> None:
+    """Reminder ids gained the plan's start; the log's records of reminders shown before that
+    settle the reminder they were, so an upgrade shows none twice (and a moved one anew)."""
+    start = NOW + timedelta(hours=20)
+    guest = Attendee("alex@example.org", Participation.ACCEPTED)
+    dinner = EventInstance(
+        "d1", None, start, start + timedelta(hours=2), "Dinner", "home", "home",
+        organizer="sam@example.org", attendees=(guest,),
+    )  # fmt: skip
+    planning = planning_from(
+        settings(checkin={"enabled": False}, dates={"lead_times": ["1d", "2h"]})
+    )
+
+    def reminders(*plans: EventInstance) -> list[Any]:
+        return plan(planning, entries=[], plans=plans, handled=(), now=NOW, zone=UTC)
+
+    planned = reminders(dinner)
+    legacy = replace(planned[0], id="before_date:Alex:d1:single:1d")  # as logged back then
+    details = {"nudge": legacy.to_json(), "delivery": legacy.id}
+    shown = Entry(1, NOW, NOW, "Alex", Kind.NUDGE_SENT, Who.ME, "nudger", "k", details)
+    at_start = f"@{start:%Y%m%dT%H%M%SZ}"
+    assert deliveries.handled([shown]) == {legacy.id, legacy.id + at_start}
+    assert [d.key for d in deliveries.pending(planned, [shown], NOW)] == [
+        "before_date:Alex:d1:single:2h" + at_start
+    ]
+    later = start + timedelta(days=1)
+    moved = replace(dinner, start=later, end=later + timedelta(hours=2))
+    assert len(deliveries.pending(reminders(moved), [shown], NOW)) == 2  # the new day's two

@@ -286,7 +286,7 @@ def test_gratitude_the_morning_after_a_date() -> None:
     nudges = run(config, now=at("2026-06-01T22:00"), plans=[date_night])
     assert ids(nudges) == ["gratitude_after_date:Alex:2026-06-02"]
     assert nudges[0].due == at("2026-06-02T07:00")  # 09:00 local
-    assert "appreciated" in nudges[0].body
+    assert nudges[0].body == "Tell Alex one thing you appreciated about yesterday's Dinner."
     cancelled = replace(date_night, status=Status.CANCELLED)
     declined = replace(date_night, attendees=(Attendee(ALEX, Participation.DECLINED),))
     for lost in (cancelled, declined):
@@ -335,12 +335,35 @@ def test_one_nudge_per_lead_time_with_context() -> None:
     history.append(entry(Kind.PLAN, Who.ME, at("2026-05-20T10:00"), details={"uid": "d1"}))
     nudges = run(settings(dates=LEADS), entries=history, plans=[DINNER])
     assert [(n.id, n.due, n.latest) for n in nudges] == [
-        ("before_date:Alex:d1:single:1d", at("2026-06-02T18:00"), DINNER.start),
-        ("before_date:Alex:d1:single:2h", at("2026-06-03T16:00"), DINNER.start),
+        ("before_date:Alex:d1:single:1d@20260603T180000Z", at("2026-06-02T18:00"), DINNER.start),
+        ("before_date:Alex:d1:single:2h@20260603T180000Z", at("2026-06-03T16:00"), DINNER.start),
     ]
+    assert nudges[0].title == "Coming up: Dinner with Alex"  # it never named the person
     assert nudges[0].body == (
-        "Dinner is on Wednesday at 20:00. You suggested it. You started the last 4 plans."
+        "Dinner with Alex is on Wednesday 3 June at 20:00. You suggested it. "
+        "You started the last 4 plans."
     )
+
+
+def test_a_reminder_names_the_person_once_and_an_all_day_plan_has_no_time() -> None:
+    named = replace(DINNER, summary="Dinner with Alex")
+    all_day = replace(DINNER, uid="d2", start=at("2026-06-03T22:00"), all_day=True)
+    nudges = run(settings(dates={"lead_times": ["2d"]}), plans=[named, all_day])
+    assert [(n.title, n.body) for n in nudges] == [
+        ("Coming up: Dinner with Alex", "Dinner with Alex is on Wednesday 3 June at 20:00."),
+        ("Coming up: Dinner with Alex", "Dinner with Alex is on Thursday 4 June."),
+    ]
+
+
+def test_a_moved_plans_reminder_is_another_nudge_for_the_new_day() -> None:
+    old = [n.id for n in run(settings(dates=LEADS), plans=[DINNER])]
+    moved = replace(DINNER, start=at("2026-06-05T18:00"), end=at("2026-06-05T20:00"))
+    nudges = run(settings(dates=LEADS), plans=[moved], handled=old)
+    assert [n.id for n in nudges] == [
+        "before_date:Alex:d1:single:1d@20260605T180000Z",
+        "before_date:Alex:d1:single:2h@20260605T180000Z",
+    ]
+    assert all("on Friday 5 June at 20:00" in n.body for n in nudges)
 
 
 @pytest.mark.parametrize(
@@ -494,12 +517,13 @@ MISSED = entry(Kind.MISSED, Who.THEM, at("2026-05-29T17:00"), key="u1:missed", d
 @pytest.mark.parametrize(
     ("called_off", "body"),
     [
-        (Who.THEM, "Alex cancelled Friday's Dinner and hasn't suggested another time."),
+        (Who.THEM, "Alex cancelled Dinner on Friday 15 May and hasn't suggested another time."),
         (
             Who.ME,
-            "You cancelled Friday's Dinner with Alex. Suggest another time when you're ready.",
+            "You cancelled Dinner with Alex on Friday 15 May. "
+            "Suggest another time when you're ready.",
         ),
-        (None, "Friday's Dinner with Alex was called off and nothing has replaced it yet."),
+        (None, "Dinner with Alex on Friday 15 May was called off and nothing has replaced it yet."),
     ],
 )
 def test_missed_plan_follow_up(called_off: Who | None, body: str) -> None:
@@ -541,7 +565,51 @@ def test_who_suggested_it(plan_entry: Entry, asked: bool) -> None:
     if asked:
         assert nudges[0].actions == ("me", "them")
         assert nudges[0].title == "Who suggested Dinner?"  # it said "Who suggested it?"
-        assert nudges[0].body == "Whose idea was Dinner on Friday, yours or Alex's?"
+        assert nudges[0].body == "Whose idea was Dinner on Friday 5 June, yours or Alex's?"
+
+
+ASKED_PLAN = {"uid": "c1", "occurrence": "single"}
+
+
+def moved_to(start: str, **details: Any) -> Entry:
+    plan = {**ASKED_PLAN, "summary": "Dinner", **details, "start": start}
+    return entry(Kind.RESCHEDULED, Who.ME, at("2026-06-01T09:00"), key=start, details=plan)
+
+
+@pytest.mark.parametrize(
+    ("later", "plans", "body"),
+    [
+        ([], [], "Whose idea was Dinner on Friday 5 June, yours or Alex's?"),
+        (
+            [moved_to("2026-06-07T17:00:00+00:00", summary="Late dinner")],
+            [],
+            "Whose idea was Late dinner on Sunday 7 June, yours or Alex's?",
+        ),
+        (
+            [moved_to("2026-06-07T17:00:00+00:00"), moved_to("2026-06-09T17:00:00+00:00")],
+            [],
+            "Whose idea was Dinner on Tuesday 9 June, yours or Alex's?",
+        ),
+        (
+            [entry(Kind.CANCELLED, Who.ME, at("2026-06-01T09:00"), details=ASKED_PLAN)],
+            [],
+            "Whose idea was Dinner on Friday 5 June (since cancelled), yours or Alex's?",
+        ),
+        (  # the instance the daemon knows is the freshest word
+            [moved_to("2026-06-07T17:00:00+00:00")],
+            [event(at("2026-06-08T17:00"), uid="c1", summary="Dinner out")],
+            "Whose idea was Dinner out on Monday 8 June, yours or Alex's?",
+        ),
+    ],
+)
+def test_who_suggested_it_speaks_of_the_plan_as_it_is_now(
+    later: list[Entry], plans: list[EventInstance], body: str
+) -> None:
+    asked = calendar_plan(Who.UNKNOWN, "2026-06-05T17:00:00+00:00")
+    asked = replace(asked, details={**asked.details, "occurrence": "single"})
+    config = settings(dates={"ask_who_initiated": True})
+    nudges = run(config, entries=[asked, *later], plans=plans)
+    assert [(n.id, n.body) for n in nudges] == [("who_suggested:Alex:c1", body)]
 
 
 def test_everything_together_is_sorted_by_due_time() -> None:

@@ -18,7 +18,7 @@ import textwrap
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from nudger import clock
@@ -36,9 +36,11 @@ LEADS = (61, 62, 63)  # minutes before a plan an hour away: overdue, in time unt
 ID_MARK = "nudger done "  # the console's answer hint carries the nudge's short id
 
 
-def add_plan(folder: Path, number: int) -> None:
+def add_plan(folder: Path, number: int) -> datetime:
+    """Plan `number`, an hour from now; returns its start (its reminders' ids hold it)."""
     start = clock.now().replace(microsecond=0) + timedelta(hours=1)
     write_plan(folder, f"crash-{number}@example.org", f"Dinner {number}", start)
+    return start
 
 
 def start_daemon(output: Path) -> subprocess.Popen[bytes]:
@@ -93,9 +95,10 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
     )
     output = tmp_path / "shown.txt"
     draw = random.Random(20261125)  # reproducible kill moments
-    burst = calibrate(folder, output, log_path.parent)
+    burst, first = calibrate(folder, output, log_path.parent)
+    starts = [first]
     for number in range(1, ROUNDS + 1):
-        add_plan(folder, number)
+        starts.append(add_plan(folder, number))
         daemon = start_daemon(output)
         time.sleep(draw.uniform(0, burst))
         daemon.send_signal(signal.SIGKILL)
@@ -110,7 +113,8 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
     doubt = set(deliveries.in_doubt(records))
     expected = {
         f"before_date:Alex:crash-{n}@example.org:single:{format_duration(timedelta(minutes=m))}"
-        for n in range(ROUNDS + 1)
+        f"@{start:%Y%m%dT%H%M%SZ}"
+        for n, start in enumerate(starts)
         for m in LEADS
     }
     by_short_id = {short_id(key): key for key in expected}
@@ -127,9 +131,10 @@ def test_sigkill_around_sending_never_shows_a_nudge_twice_nor_loses_one(
     print(f"{ROUNDS} kills; {len(expected)} nudges; in doubt: {len(doubt)}; lost: {len(lost)}")
 
 
-def calibrate(folder: Path, output: Path, data_dir: Path) -> float:
-    """Seconds from start to the end of a burst (round 0, not killed): the kill window."""
-    add_plan(folder, 0)
+def calibrate(folder: Path, output: Path, data_dir: Path) -> tuple[float, datetime]:
+    """Seconds from start to the end of a burst (round 0, not killed): the kill window; and
+    the start of round 0's plan."""
+    start = add_plan(folder, 0)
     started = time.monotonic()
     daemon = start_daemon(output)
     deadline = started + 30
@@ -142,7 +147,7 @@ def calibrate(folder: Path, output: Path, data_dir: Path) -> float:
     burst = time.monotonic() - started
     daemon.send_signal(signal.SIGTERM)
     assert daemon.wait(10) == 0
-    return burst * 1.3
+    return burst * 1.3, start
 
 
 def finish(output: Path, log_path: Path, expected: int) -> None:

@@ -54,8 +54,9 @@ def test_a_plan_gives_one_notification_on_time_and_its_button_writes_the_log(
         arrivals.append((due, clock.now()))
         [shown] = notification_server.received
         assert shown.app_name == "nudger"
-        assert shown.summary == f"Coming up: {TITLE}"  # a summary is plain text: never escaped
-        assert "Dinner &lt;b&gt;Tom &amp; Jerry&lt;/b&gt; is on" in shown.body
+        # A summary is plain text: never escaped. Both name the person the plan is with.
+        assert shown.summary == f"Coming up: {TITLE} with Alex"
+        assert "Dinner &lt;b&gt;Tom &amp; Jerry&lt;/b&gt; with Alex is on" in shown.body
         assert shown.buttons == {"done": "Done", "snooze": "Snooze"}
 
         notification_server.press(shown.id, "snooze")

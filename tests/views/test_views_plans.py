@@ -92,6 +92,10 @@ def test_plan_rows_are_typed_and_carry_the_side_the_log_holds(store: Store) -> N
         "source",
         "recurring",
         "all_day",
+        "answer",
+        "my_answer",
+        "plan_status",
+        "rescheduled",
     ]
     upcoming = plans.plan_rows(store, RULES, NOW, only=None, selection="upcoming")
     assert [r.summary for r in upcoming] == ["Climbing"]

@@ -82,3 +82,13 @@ def weekday_name(value: object, zone: tzinfo) -> str:
     """The local weekday ("Friday") of an ISO date-time from entry details; "" if there is none."""
     moment = instant(value)
     return "" if moment is None else f"{moment.astimezone(zone):%A}"
+
+
+def day_name(value: object, zone: tzinfo) -> str:
+    """The local day ("Friday 12 June") of an instant or an ISO date-time from entry details;
+    "" if there is none. A weekday alone is ambiguous for a plan weeks away or weeks ago."""
+    moment = value if isinstance(value, datetime) else instant(value)
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B}"

@@ -49,6 +49,13 @@ _LABELS = {
 }
 
 
+# The nudges about one plan (its reminder, "who suggested it?", the follow-up of a missed one):
+# a snoozed one comes back only while the plan still asks for it, in its words of then, so a
+# plan moved, cancelled or answered meanwhile withdraws it (`nudger.core.deliveries.pending`).
+ABOUT_A_PLAN = frozenset(
+    {NudgeKind.BEFORE_DATE, NudgeKind.WHO_SUGGESTED, NudgeKind.MISSED_FOLLOW_UP}
+)
+
 # The buttons of the everyday nudges (check-in, gratitude, the monthly conversation).
 DAILY_ACTIONS = ("done", "snooze", "skip")
 
