@@ -37,6 +37,7 @@ from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
 from nudger.config.calendars import GoogleCalendar
+from nudger.core.addresses import normalize
 from nudger.core.events import Attendee, EventInstance, Participation, Status
 from nudger.ports import Changes, Resource, SourceError, Window
 from nudger.private_file import write_private
@@ -463,11 +464,11 @@ def _instance(
         source=source,
         calendar=calendar,
         status=_STATUS.get(str(item.get("status", "confirmed")), Status.CONFIRMED),
-        organizer=str(organizer["email"]).lower() if organizer.get("email") else None,
+        organizer=normalize(str(organizer["email"])) if organizer.get("email") else None,
         organizer_is_self=bool(organizer.get("self", False)),
         attendees=tuple(
             Attendee(
-                str(person["email"]).lower(),
+                normalize(str(person["email"])),
                 _ANSWER.get(str(person.get("responseStatus")), Participation.NEEDS_ACTION),
                 bool(person.get("self", False)),
             )

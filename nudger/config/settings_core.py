@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from nudger.core.addresses import normalize
 from nudger.core.when import DURATION_FORMS, format_duration, parse_duration
 from nudger.errors import UsageError
 
@@ -65,8 +66,9 @@ def _to_clock(value: Any) -> time:
 
 
 def normalize_email(value: str) -> str:
-    """Addresses compare case-insensitively; the schema and `people add` both store them so."""
-    return value.strip().lower()
+    """An address as calendars' addresses are compared (`nudger.core.addresses.normalize`:
+    lower case, no `mailto:`); the schema and `people add` both store them so."""
+    return normalize(value)
 
 
 def _email(value: str) -> str:
