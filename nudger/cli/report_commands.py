@@ -8,13 +8,24 @@ the page and `balance --json` count the same entries. pygal is imported with
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nudger.cli.app import app, session
-from nudger.cli.query_commands import OnePerson, Since, Until, query_window, questions
+from nudger.cli.app import Session, app, session
+from nudger.cli.query_commands import (
+    OnePerson,
+    Since,
+    Until,
+    query_window,
+    questions,
+    settleable,
+)
 from nudger.errors import NudgerError, UsageError
+
+if TYPE_CHECKING:
+    from nudger.log.store import Store
+    from nudger.views.report_data import PersonFacts
 
 DEFAULT_SINCE = "1y"
 DEFAULT_OUT = Path("nudger-report.html")
@@ -56,7 +67,7 @@ def report(
     with run.store_for_reading() as store:
         chosen = chosen_people(store.db, run.query_settings.people, person)
         asked = questions(run, chosen, start, end)
-        facts = [person_facts(store.db, question) for question in asked]
+        facts = _settleable(run, store, [person_facts(store.db, question) for question in asked])
     thresholds = balance_rules(run.query_settings.balance).thresholds
     text = page(
         facts, since=start, until=end, thresholds=thresholds, zone=run.zone, generated=run.now
@@ -65,6 +76,15 @@ def report(
         typer.echo(text, nl=False)
         return
     _write(Path(out) if out else DEFAULT_OUT, text, open_page)
+
+
+def _settleable(run: Session, store: Store, facts: list[PersonFacts]) -> list[PersonFacts]:
+    """Each person's facts with how many unknown plans `plans review` could settle, as
+    `balance` says it (`settleable`)."""
+    from dataclasses import replace
+
+    balances = settleable(run, store, [f.balance for f in facts])
+    return [replace(f, balance=b) for f, b in zip(facts, balances, strict=True)]
 
 
 def _write(path: Path, text: str, open_page: bool) -> None:
