@@ -71,7 +71,8 @@ def normalize_email(value: str) -> str:
     return normalize(value)
 
 
-def _email(value: str) -> str:
+def valid_email(value: str) -> str:
+    """The address as stored; a ValueError saying what is wanted when it is none."""
     address = normalize_email(value)
     if not _EMAIL.fullmatch(address):
         raise ValueError("use an e-mail address such as alex@example.org")
@@ -114,7 +115,7 @@ ClockTime = Annotated[
     BeforeValidator(_to_clock),
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[str, AfterValidator(valid_email)]
 Name = Annotated[str, AfterValidator(_name)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 Share = Annotated[float, Field(ge=0.5, le=1.0)]
