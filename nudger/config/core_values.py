@@ -7,7 +7,8 @@ one field in its value and one line below. Weekday names become numbers (Monday 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nudger.config.settings_core import WEEKDAYS
@@ -35,6 +36,14 @@ def rules_from(settings: Settings) -> Rules:
         them_markers=tuple(settings.plans.them_markers),
         missed_after=settings.plans.missed_after,
     )
+
+
+def with_learnt(rules: Rules, learnt: Iterable[str]) -> Rules:
+    """`rules` whose addresses of mine include those the sources say are mine (`learnt`),
+    except any a tracked person has: an address that is someone's is never taken for mine."""
+    theirs = {address for person in rules.people for address in person.emails}
+    mine = rules.me | (frozenset(learnt) - theirs)
+    return rules if mine == rules.me else replace(rules, me=mine)
 
 
 def tracked_people(people: Sequence[Person]) -> tuple[Tracked, ...]:

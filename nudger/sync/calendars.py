@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nudger import adapters
 from nudger.config.calendars import Calendar
+from nudger.config.core_values import with_learnt
 from nudger.config.settings import Settings
 from nudger.core.detect import Rules, involved, loose_facts, mentions, missed_facts, resource_facts
 from nudger.core.model import Entry, Kind
@@ -90,6 +91,7 @@ def sync_all(
             log.exception("%s: sync failed unexpectedly", name)
             unexpected = SourceError(f"unexpected {type(error).__name__}: {error}", retry=True)
             outcomes.append(_failed(store, name, unexpected, now))
+    rules = with_learnt(rules, sync_state.learnt_addresses(store.db))
     with store.transaction():
         facts = missed_facts(sync_state.instances(store.db), rules, now=now)
         facts += loose_facts(_open_loose_plans(store), expire_after=loose_expire_after, now=now)
@@ -107,6 +109,7 @@ def sync_source(
     *,
     now: datetime,
 ) -> Outcome:
+    rules = with_learnt(rules, sync_state.learnt_addresses(store.db))  # what sources say is me
     fingerprint = _fingerprint(rules)
     known = sync_state.position(store.db, name)
     cursor = known.cursor if known and known.fingerprint == fingerprint else None
@@ -116,14 +119,21 @@ def sync_source(
         return _failed(store, name, error, now)
     for problem in changes.problems:
         log.warning("%s: %s", name, problem)
+    rules = with_learnt(rules, changes.own_addresses or ())  # used at once, on this very sync
     with store.transaction():
         added = _apply(store, name, changes, rules, window, now)
         message = f"{added} new facts" + (
             f", {len(changes.problems)} items skipped" if changes.problems else ""
         )
         sync_state.record_success(
-            store.db, name, cursor=changes.cursor, fingerprint=fingerprint, at=now, message=message
+            store.db,
+            name,
+            cursor=changes.cursor,
+            fingerprint=_fingerprint(rules),
+            at=now,
+            message=message,
         )
+        sync_state.record_own_addresses(store.db, name, changes.own_addresses)
     return Outcome(name, True, message, added, changes.problems)
 
 
