@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import icalendar
 import pytest
 from caldav.davclient import DAVClient
 
@@ -21,28 +20,15 @@ from nudger import clock
 from tests.caldav_servers import Server
 from tests.calendars.ical_drivers import ADDRESS_SET
 from tests.conftest import RunCli
+from tests.daemon_harness import plan_text
 
 ME = "sam@example.org"
 ALEX = "alex@example.org"
 
 
 def my_plan(uid: str, summary: str, start: datetime) -> str:
-    """A plan I organized with Alex invited, as a client writes it (`MAILTO:`, capitals)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//nudger tests//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(hours=2))
-    event.add("dtstamp", start - timedelta(days=3))
-    event.add("organizer", icalendar.vCalAddress("MAILTO:Sam@Example.org"))
-    event.add(
-        "attendee", icalendar.vCalAddress(f"mailto:{ALEX}"), parameters={"PARTSTAT": "ACCEPTED"}
-    )
-    calendar.add_component(event)
-    return str(calendar.to_ical().decode())
+    """A plan I organized with Alex invited, as a client may write it (`MAILTO:`, capitals)."""
+    return plan_text(uid, summary, start, organizer="MAILTO:Sam@Example.org").decode()
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import icalendar
 import pytest
 
 from nudger import clock
 from tests.conftest import RunCli
+from tests.daemon_harness import plan_text
 
 CONFIG = """\
 [me]
@@ -34,27 +34,6 @@ path = "{folder}"
 """
 
 
-def plan(uid: str, summary: str, start: datetime, organizer: str | None) -> bytes:
-    """A plan with Alex: organized by `organizer` with the other invited, or (None) an entry in
-    my calendar that only names Alex, whose initiator no calendar can tell."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//nudger tests//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(hours=2))
-    event.add("dtstamp", start - timedelta(days=3))
-    if organizer is not None:
-        guest = "sam@example.org" if organizer == "alex@example.org" else "alex@example.org"
-        event.add("organizer", f"mailto:{organizer}")
-        event.add("attendee", f"mailto:{guest}", parameters={"PARTSTAT": "ACCEPTED"})
-    calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
-
-
 @pytest.fixture
 def synced(cli: RunCli, tmp_path: Path, write_config: Callable[[str], Path]) -> None:
     """Two plans Alex organized and three solo entries naming Alex, a few days back."""
@@ -63,16 +42,20 @@ def synced(cli: RunCli, tmp_path: Path, write_config: Callable[[str], Path]) -> 
     write_config(CONFIG.format(folder=folder))
     start = clock.now().replace(hour=18, minute=0, second=0, microsecond=0) - timedelta(days=9)
     rows = [
-        ("theirs-1", "Hike", "alex@example.org"),
-        ("theirs-2", "Concert", "alex@example.org"),
+        ("theirs-1", "Hike", "mailto:alex@example.org"),
+        ("theirs-2", "Concert", "mailto:alex@example.org"),
         ("solo-1", "Dinner with Alex", None),
         ("solo-2", "Cinema with Alex", None),
         ("solo-3", "Brunch with Alex", None),
     ]
     for day, (uid, summary, organizer) in enumerate(rows):
-        (folder / f"{uid}.ics").write_bytes(
-            plan(uid, summary, start + timedelta(days=day), organizer)
+        when = start + timedelta(days=day)
+        text = (
+            plan_text(uid, summary, when, invited=False)
+            if organizer is None
+            else plan_text(uid, summary, when, organizer=organizer, guest="mailto:sam@example.org")
         )
+        (folder / f"{uid}.ics").write_bytes(text)
     done = cli("daemon", "--once")
     assert done.code == 0, done.err
 
