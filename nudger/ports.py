@@ -115,6 +115,15 @@ class Changes:
     not be read this time (their stored state stands), and a source that could not read
     something without knowing which resources it held (a file cut short, a file it may not
     open) does not claim a complete listing.
+
+    `own_addresses` is what the source says of who "self" is, the user whose calendar it reads:
+    None when it cannot tell (a file says nothing about whose calendar it is, a CalDAV server
+    may list no mail address), else the addresses it knows to be the user's, each as
+    `nudger.core.addresses.normalize` spells it (CalDAV's `calendar-user-address-set`, RFC 6638;
+    Google's `self` entries). An empty tuple: it marks the user's own entries itself
+    (`EventInstance.organizer_is_self`, `Attendee.is_self`) but learnt no address yet. It is
+    the whole of what the source knows at this sync, not what changed, so a source keeps it
+    in its cursor between syncs; it must never be another person's address.
     """
 
     changed: tuple[Resource, ...]
@@ -123,6 +132,7 @@ class Changes:
     removed: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())  # items skipped, each with file/UID and reason
     unreadable: tuple[str, ...] = ()
+    own_addresses: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

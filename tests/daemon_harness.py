@@ -91,9 +91,18 @@ def reminder_config(folder: Path) -> str:
     )
 
 
-def plan_text(uid: str, summary: str, start: datetime, *, invited: bool = True) -> bytes:
-    """One plan as iCalendar: organized by me with Alex invited, or (`invited=False`) a solo
-    entry that only names Alex in its title, whose initiator no calendar can tell."""
+def plan_text(
+    uid: str,
+    summary: str,
+    start: datetime,
+    *,
+    invited: bool = True,
+    organizer: str = "mailto:sam@example.org",
+    guest: str = "mailto:alex@example.org",
+) -> bytes:
+    """One plan as iCalendar: organized by me with Alex invited (or by `organizer` with `guest`,
+    written as given), or (`invited=False`) a solo entry that only names Alex in its title,
+    whose initiator no calendar can tell."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//nudger tests//EN")
     calendar.add("version", "2.0")
@@ -104,8 +113,8 @@ def plan_text(uid: str, summary: str, start: datetime, *, invited: bool = True) 
     event.add("dtend", start + timedelta(hours=2))
     event.add("dtstamp", start - timedelta(days=3))
     if invited:
-        event.add("organizer", "mailto:sam@example.org")
-        event.add("attendee", "mailto:alex@example.org", parameters={"PARTSTAT": "ACCEPTED"})
+        event.add("organizer", organizer)
+        event.add("attendee", guest, parameters={"PARTSTAT": "ACCEPTED"})
     calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data

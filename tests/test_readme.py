@@ -51,14 +51,22 @@ def test_the_quick_start_works_as_written() -> None:
     assert alex["verdict"] == "one-sided"
 
 
+def nudger(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nudger", *argv], capture_output=True, text=True, check=False
+    )
+
+
 def test_the_main_job_runs_on_the_embedded_default() -> None:
-    """The first command's nudger steps work in a new home: no account, no config by hand."""
+    """The first command's nudger steps work in a new home: no account, no config by hand;
+    and they set my addresses, without which every plan I organize would be of unknown side."""
     install = code_blocks(README)[0]
     steps = [part.strip() for part in install.split("&&") if "bin/nudger" in part]
     assert steps
     for step in steps:
-        argv = shlex.split(step)[1:]
-        done = subprocess.run(
-            [sys.executable, "-m", "nudger", *argv], capture_output=True, text=True, check=False
-        )
+        done = nudger(*shlex.split(step)[1:])
         assert done.returncode == 0, (step, done.stderr)
+    (init,) = [shlex.split(step) for step in steps if shlex.split(step)[1] == "init"]
+    given = [init[at + 1] for at, word in enumerate(init) if word == "--email"]
+    assert given
+    assert json.loads(nudger("config", "get", "me.emails").stdout) == given

@@ -5,8 +5,9 @@ keyring), discovery, sync-collection deltas, fetching changed objects, and the c
 iCalendar text into instances is `ical`'s job. caldav is imported here only, and this module
 only when a CalDAV calendar is configured, so other commands never pay for its 200 ms import.
 
-The cursor (JSON) holds the calendar home (so a sync does not rediscover the principal) and per
-calendar its sync token and each object's href -> (ETag, UIDs), so that a deleted href can be
+The cursor (JSON) holds the calendar home (so a sync does not rediscover the principal), the
+account's own mail addresses (its `calendar-user-address-set`, asked once) and per calendar its
+sync token and each object's href -> (ETag, UIDs), so that a deleted href can be
 reported as the UIDs it held. One PROPFIND of the home lists the calendars with their current
 tokens, and only a calendar whose token moved is asked for its changes: a sync with nothing
 changed is one request. Changed objects come in one calendar-multiget per calendar (one GET
@@ -45,6 +46,7 @@ from caldav.lib.url import URL
 from caldav.response import PropfindResult
 
 from integrations.calendars import ical
+from nudger.core.addresses import is_mail, normalize
 from nudger.core.events import EventInstance
 from nudger.ports import Changes, Resource, SourceError, Window
 
@@ -109,7 +111,8 @@ class CalDAVSource:
 
     def sync(self, cursor: str | None, window: Window) -> Changes:
         state = self._load(cursor, window)
-        return self._connected(lambda client: self._sync(client, state, window))
+        me = self._known_addresses(cursor)
+        return self._connected(lambda client: self._sync(client, state, window, me))
 
     def describe(self) -> list[str]:
         def lines(client: DAVClient) -> list[str]:
@@ -121,9 +124,14 @@ class CalDAVSource:
         return self._connected(lines)
 
     def _sync(
-        self, client: DAVClient, state: tuple[str, dict[str, State]] | None, window: Window
+        self,
+        client: DAVClient,
+        state: tuple[str, dict[str, State]] | None,
+        window: Window,
+        me: list[str] | None,
     ) -> Changes:
         calendars, home = self._calendars(client, state[0] if state else None)
+        me = self._own_addresses(client) if me is None else me
         known = state[1] if state else {}
         deltas: dict[str, Delta] = {}
         for calendar in calendars if state else ():
@@ -141,8 +149,34 @@ class CalDAVSource:
         saved = {key: {"token": deltas[key].token, "items": items[key]} for key in deltas}
         cursor = {"version": 1, "account": self._account, "window": _span(window), "home": home}
         cursor["calendars"] = saved
+        if me is not None:  # unanswered: asked again next time
+            cursor["me"] = me
         text = json.dumps(cursor, separators=(",", ":"))
-        return Changes(changed, text, complete, removed, problems, unreadable)
+        mine = tuple(me) if me else None  # no mail address listed: it cannot tell who I am
+        return Changes(changed, text, complete, removed, problems, unreadable, own_addresses=mine)
+
+    def _own_addresses(self, client: DAVClient) -> list[str] | None:
+        """The mail addresses of the account's principal (`calendar-user-address-set`, RFC
+        6638: the addresses the server schedules as this user), without the other entries it
+        may list (Radicale lists only the principal's path, iCloud a `urn:uuid:` too). None when
+        the server did not answer the property; an empty list when it lists no mail address."""
+        try:
+            principal = client.get_principal()
+            listed = _done(principal.calendar_user_address_set())
+        except dav.DAVError:
+            return None
+        return sorted({normalize(href) for href in listed if href and is_mail(href)})
+
+    def _known_addresses(self, cursor: str | None) -> list[str] | None:
+        """The account's addresses as the cursor keeps them (they outlive a new window, which
+        reads everything again, but not another account); None: not known yet."""
+        try:
+            data = json.loads(cursor or "null")
+            if not data or data["account"] != self._account or "me" not in data:
+                return None
+            return [str(address) for address in data["me"]]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
 
     def _resources(
         self,

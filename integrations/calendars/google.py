@@ -12,6 +12,9 @@ stable, so a resource is one instance. A sync token only reports what changed, s
 were outside the window at the full sync and never change would never be seen as the window
 moves: the cursor keeps the span already listed, and the part of the window beyond it is listed
 with timeMin/timeMax (never together with the syncToken, which Google forbids).
+
+Google marks the account's own entries `self`; the addresses so marked in the primary calendar
+are the user's (`Changes.own_addresses`), kept in the cursor since a delta lists only changes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
 from nudger.config.calendars import GoogleCalendar
+from nudger.core.addresses import normalize
 from nudger.core.events import Attendee, EventInstance, EventKind, Participation, Status
 from nudger.ports import Changes, Resource, SourceError, Window
 from nudger.private_file import write_private
@@ -45,6 +49,7 @@ CURSOR_VERSION = 1
 PAGE_SIZE = 250
 RETRIES = 2  # the client's own retries of 5xx, 429 and dropped connections, with backoff
 DEFAULT_API = "https://www.googleapis.com/calendar/v3/"
+PRIMARY = "primary"  # the calendar id of the account's own calendar
 _STATUS = {
     "confirmed": Status.CONFIRMED,
     "tentative": Status.TENTATIVE,
@@ -133,7 +138,8 @@ class GoogleSource:
             items, token = api.list(calendar, _window_query(window.start, window.end))
             found.read(items, calendar, series, complete=True)
             state.calendars[calendar] = _CalendarState(token, series)
-        return found.changes(state.dump(), complete=True)
+        state.me = sorted(found.me)
+        return found.changes(state.dump(), complete=True, me=state.me)
 
     def _incremental(self, api: _Api, state: _Cursor, window: Window) -> Changes:
         found = _Found(self.name, window)
@@ -145,7 +151,8 @@ class GoogleSource:
             found.read(items, calendar, known.series, complete=False)
             known.token = token
         state.cover(window)
-        return found.changes(state.dump(), complete=False)
+        state.me = sorted(set(state.me) | found.me)
+        return found.changes(state.dump(), complete=False, me=state.me)
 
     @contextmanager
     def _api(self) -> Iterator[_Api]:
@@ -321,6 +328,7 @@ class _Cursor:
     start: datetime
     end: datetime
     calendars: dict[str, _CalendarState]
+    me: list[str] = field(default_factory=list)  # my addresses, from the primary's self entries
 
     @classmethod
     def load(cls, text: str | None, calendar_ids: list[str], window: Window) -> _Cursor | None:
@@ -339,6 +347,7 @@ class _Cursor:
                     calendar: _CalendarState(entry["token"], dict(entry["series"]))
                     for calendar, entry in data["calendars"].items()
                 },
+                [str(address) for address in data["me"]],  # none: a full sync learns them
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -373,6 +382,7 @@ class _Cursor:
                     calendar: {"token": entry.token, "series": entry.series}
                     for calendar, entry in self.calendars.items()
                 },
+                "me": self.me,
             },
             sort_keys=True,
         )
@@ -388,10 +398,13 @@ class _Found:
     removed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # listed, but not in a shape we read
+    me: set[str] = field(default_factory=set)
 
     def read(
         self, items: list[dict[str, Any]], calendar: str, series: dict[str, str], *, complete: bool
     ) -> None:
+        if calendar == PRIMARY:
+            self.me |= _self_addresses(items)
         templates: dict[str, dict[str, Any]] = {}
         for item in items:  # first learn every series' UID, whatever the order of the items
             parent = item.get("recurringEventId")
@@ -426,7 +439,7 @@ class _Found:
                 continue
             self.changed[key] = Resource(key, (made,) if _inside(made, self.window) else ())
 
-    def changes(self, cursor: str, *, complete: bool) -> Changes:
+    def changes(self, cursor: str, *, complete: bool, me: list[str]) -> Changes:
         removed = tuple(key for key in dict.fromkeys(self.removed) if key not in self.changed)
         return Changes(
             changed=tuple(self.changed.values()),
@@ -435,7 +448,21 @@ class _Found:
             removed=removed,
             problems=tuple(self.problems),
             unreadable=tuple(key for key in self.unreadable if key not in self.changed),
+            own_addresses=tuple(me),  # Google marks my entries itself, addresses learnt or not
         )
+
+
+def _self_addresses(items: list[dict[str, Any]]) -> set[str]:
+    """The addresses Google marks `self` in the primary calendar's events: the account's own.
+    (In any other calendar `self` is that calendar, which may be someone else's shared with
+    me, so it teaches nothing about me.)"""
+    found: set[str] = set()
+    for item in items:
+        people = [item.get("organizer") or {}, *(item.get("attendees") or [])]
+        for person in people:
+            if isinstance(person, dict) and person.get("self") and person.get("email"):
+                found.add(normalize(str(person["email"])))
+    return found
 
 
 # What the instances of a series share, for filling in a cancelled instance.
@@ -497,7 +524,7 @@ def _instance(
         organizer_is_self=organizer_is_self,
         attendees=tuple(
             Attendee(
-                str(person["email"]).lower(),
+                normalize(str(person["email"])),
                 _ANSWER.get(str(person.get("responseStatus")), Participation.NEEDS_ACTION),
                 bool(person.get("self", False)),
             )
@@ -531,7 +558,7 @@ def _organizer(item: dict[str, Any]) -> tuple[str | None, bool]:
         person = item.get("creator") or {}
         if _calendar_address(person.get("email")):
             return None, False  # made by Google itself (a holiday, a contact's birthday)
-    email = str(person["email"]).lower() if person.get("email") else None
+    email = normalize(str(person["email"])) if person.get("email") else None
     return email, bool(person.get("self", False))
 
 

@@ -30,6 +30,7 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar.parser_tools import to_unicode
 
+from nudger.core.addresses import calendar_address
 from nudger.core.events import (
     Attendee,
     EventInstance,
@@ -383,11 +384,11 @@ def _attendees(value: Any) -> Iterable[Attendee]:
 
 
 def address(value: Any) -> str:
-    """`mailto:Alex@Example.org` -> `alex@example.org`."""
-    text = str(value).strip()
-    if text.lower().startswith("mailto:"):
-        text = text[len("mailto:") :]
-    return text.lower()
+    """The address an ORGANIZER or ATTENDEE stands for, as clients write it: `mailto:` in any
+    case, or iCloud's `urn:uuid:` with the address in `EMAIL=` (`nudger.core.addresses`)."""
+    params = getattr(value, "params", None) or {}
+    email = params.get("EMAIL")
+    return calendar_address(str(value), None if email is None else str(email))
 
 
 def to_utc(value: date | datetime, zone: tzinfo) -> datetime:

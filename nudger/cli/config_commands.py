@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,56 +18,92 @@ config_app = typer.Typer(
 )
 app.add_typer(config_app, name="config")
 
-STARTER = """\
-# nudger's settings. Every setting, with its default and what it does, is listed in
-# config.example.toml; change one with `nudger config set KEY VALUE` (it checks the value and
-# keeps these comments) or edit this file.
-
-[me]
-name = {name}
-emails = []            # your addresses, so nudger knows which invitations are yours
-timezone = "system"    # or an IANA zone name such as "Europe/Berlin"
-
-# Add the people you track with: nudger people add NAME --email ADDRESS --kind partner
-
-# The embedded default source: a folder of .ics files (the vdir layout that vdirsyncer and khal
-# write). Put .ics files in it, or sync a calendar into it.
-[[calendars]]
-name = "local"
-type = "ics"
-path = {folder}
-"""
+MY_ADDRESSES = (
+    "Your e-mail addresses, the ones your invitations come from (comma-separated; Enter to skip): "
+)
 
 
-@app.command(epilog="Example: nudger init --name Sam")
+@app.command(epilog="Example: nudger init --name Sam --email sam@example.org")
 def init(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option(help="How nudger addresses you.")] = None,
+    email: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email",
+            help="Your address (repeatable): invitations from it are yours. Asked for in a "
+            "terminal when not given.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Create a starter config and the data folder; an existing config is never overwritten."""
-    import getpass
-
-    from nudger.config.file import parse_document, validate
-    from nudger.private_file import make_private_folder, write_private
+    from nudger.config import starter
+    from nudger.private_file import make_private_folder
 
     run = session(ctx)
-    config = run.config_path
-    folder = paths.data_dir() / "calendar"
+    config, folder = run.config_path, paths.data_dir() / "calendar"
+    emails = starter.my_addresses(email or [])
     if config.exists():
-        typer.echo(f"Config already exists at {config}; left as it is.")
+        _keep(config, emails)
     else:
-        text = STARTER.format(
-            name=json.dumps(name or getpass.getuser()), folder=json.dumps(str(folder))
-        )
-        validate(parse_document(text, config), config)
-        write_private(config, text)
-        typer.echo(f"Wrote a starter config to {config}")
+        _write_starter(config, name, emails or _asked_addresses(), folder)
     make_private_folder(folder)
     with run.store() as store:
         typer.echo(f"The log is at {store.path}; .ics files go in {folder}")
     typer.echo(
         "Next: nudger people add NAME --kind partner, then nudger log ... and nudger balance"
     )
+
+
+def _write_starter(config: Path, name: str | None, emails: list[str], folder: Path) -> None:
+    import getpass
+
+    from nudger.config.file import parse_document, validate
+    from nudger.config.starter import starter_text
+    from nudger.private_file import write_private
+
+    text = starter_text(name or getpass.getuser(), emails, folder)
+    validate(parse_document(text, config), config)
+    write_private(config, text)
+    typer.echo(f"Wrote a starter config to {config}")
+    if not emails:
+        typer.echo(
+            "Your addresses are not set, so plans you organize count as unknown; set them with: "
+            "nudger config set me.emails you@example.org"
+        )
+
+
+def _keep(config: Path, emails: list[str]) -> None:
+    """An existing config stays; only addresses given with --email are added to me.emails."""
+    from nudger.config.starter import add_my_addresses
+
+    added = add_my_addresses(config, emails) if emails else []
+    if added:
+        typer.echo(f"Config already exists at {config}; added to me.emails: {', '.join(added)}")
+    else:
+        typer.echo(f"Config already exists at {config}; left as it is.")
+
+
+def _asked_addresses() -> list[str]:
+    """My addresses, asked for when a person is at the terminal (never from a pipe or a
+    script, which get the starter without them); asked again after a typo."""
+    import sys
+
+    from nudger.config.starter import my_addresses
+    from nudger.errors import UsageError
+
+    while sys.stdin.isatty():
+        try:
+            answer = input(MY_ADDRESSES)
+        except EOFError:
+            typer.echo()
+            return []
+        try:
+            return my_addresses([answer], given_as="")
+        except UsageError as error:
+            typer.echo(f"{error.message.strip()}; try again.")
+    return []
 
 
 @config_app.command("path", epilog='Example: $EDITOR "$(nudger config path)"')

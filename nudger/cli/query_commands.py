@@ -17,7 +17,8 @@ from nudger.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from nudger.core.balance import BalanceQuestion
+    from nudger.core.balance import BalanceQuestion, PersonBalance
+    from nudger.log.store import Store
     from nudger.views.people import Chosen
 
 Since = Annotated[
@@ -89,6 +90,7 @@ def balance(
     with run.store_for_reading() as store:
         chosen = chosen_people(store.db, run.query_settings.people, person, show_all=show_all)
         reports = [balance_of(store.db, asked) for asked in questions(run, chosen, start, end)]
+        reports = settleable(run, store, reports)
     if json_output:
         print_json([report.to_json() for report in reports])
         return
@@ -110,6 +112,16 @@ def questions(
         BalanceQuestion(who.name, who.kind, who.tracked, since, until, rules, run.zone)
         for who in chosen
     ]
+
+
+def settleable(run: Session, store: Store, reports: list[PersonBalance]) -> list[PersonBalance]:
+    """The balances with how many of their unknown plans `plans review` could settle; that
+    reads the sync state and detection, so only when some balance has unknowns at all."""
+    if not any(report.initiations.unknown for report in reports):
+        return reports
+    from nudger.views.unsettled import with_reviewable
+
+    return with_reviewable(store, run.query_settings.people, reports)
 
 
 @app.command(epilog="Examples: nudger history Alex --since 30d · nudger history --kind call --json")

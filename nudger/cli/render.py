@@ -101,6 +101,8 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
         ),
     )
     table.add_row("", share_bar(report.initiations))
+    for label, words in _unknown_rows(report):
+        table.add_row(label, Text(words))
     declined = f"declined {_sides(report.declines)}"
     table.add_row(
         "cancelled", f"{_sides(report.cancellations)}   {declined}   missed {report.missed}"
@@ -135,6 +137,21 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
                 share_text,
             )
         console.print(months)
+
+
+def _unknown_rows(report: PersonBalance) -> list[tuple[str, str]]:
+    """Why there is no verdict, and how many unknowns `plans review` could settle."""
+    rows = [("why", report.verdict_reason)] if report.verdict_reason else []
+    if report.reviewable:
+        unknown = report.initiations.unknown
+        rows.append(
+            (
+                "review",
+                f"{report.reviewable} of the {unknown} unknown can be settled with: "
+                "nudger plans review",
+            )
+        )
+    return rows
 
 
 def history(entries: Sequence[Entry], zone: tzinfo, *, matched: int) -> None:

@@ -9,13 +9,24 @@ entries. pygal is imported with
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nudger.cli.app import Session, app, session
-from nudger.cli.query_commands import OnePerson, Until, WindowSince, query_window, questions
+from nudger.cli.query_commands import (
+    OnePerson,
+    Until,
+    WindowSince,
+    query_window,
+    questions,
+    settleable,
+)
 from nudger.errors import NudgerError, UsageError
+
+if TYPE_CHECKING:
+    from nudger.log.store import Store
+    from nudger.views.report_data import PersonFacts
 
 DEFAULT_OUT = Path("nudger-report.html")
 STDOUT = "-"
@@ -66,7 +77,7 @@ def _page(run: Session, person: str | None, since: str | None, until: str | None
     with run.store_for_reading() as store:
         chosen = chosen_people(store.db, run.query_settings.people, person)
         asked = questions(run, chosen, start, end)
-        facts = [person_facts(store.db, question) for question in asked]
+        facts = _settleable(run, store, [person_facts(store.db, question) for question in asked])
     settings = run.query_settings.balance
     return page(
         facts,
@@ -77,6 +88,15 @@ def _page(run: Session, person: str | None, since: str | None, until: str | None
         generated=run.now,
         default_window=settings.window if since is None else None,
     )
+
+
+def _settleable(run: Session, store: Store, facts: list[PersonFacts]) -> list[PersonFacts]:
+    """Each person's facts with how many unknown plans `plans review` could settle, as
+    `balance` says it (`settleable`)."""
+    from dataclasses import replace
+
+    balances = settleable(run, store, [f.balance for f in facts])
+    return [replace(f, balance=b) for f, b in zip(facts, balances, strict=True)]
 
 
 def _write(path: Path, text: str, open_page: bool) -> None:

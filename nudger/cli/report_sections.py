@@ -127,6 +127,7 @@ def _summary(report: PersonBalance, zone: tzinfo) -> str:
         ("Your share", html.escape(percent(report.share_me))),
         ("Initiations", html.escape(_sides_text(report.initiations))),
     ]
+    rows += _unknown_rows(report)
     if report.streak is not None:
         runner = "you" if report.streak.who is Who.ME else "they"
         rows.append(("Current run", f"{runner} started the last {report.streak.count}"))
@@ -135,6 +136,20 @@ def _summary(report: PersonBalance, zone: tzinfo) -> str:
         rows.append((label, "never" if moment is None else local(moment, zone, "%Y-%m-%d")))
     items = "".join(f"<div><dt>{name}</dt><dd>{value}</dd></div>" for name, value in rows)
     return f'<dl class="summary">{items}</dl>'
+
+
+def _unknown_rows(report: PersonBalance) -> list[tuple[str, str]]:
+    """Why there is no verdict, and what `plans review` could settle: as `balance` says it."""
+    rows = [("Why no verdict", html.escape(report.verdict_reason))] if report.verdict_reason else []
+    if report.reviewable:
+        rows.append(
+            (
+                "Unknown plans",
+                f"{report.reviewable} of the {report.initiations.unknown} can be settled with "
+                "<code>nudger plans review</code>",
+            )
+        )
+    return rows
 
 
 def _initiations(anchor: str, facts: PersonFacts) -> str:

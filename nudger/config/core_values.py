@@ -7,6 +7,8 @@ one field in its value and one line below. Weekday names become numbers (Monday 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nudger.config.settings_core import WEEKDAYS
@@ -22,22 +24,35 @@ if TYPE_CHECKING:
         QuietHours,
         Settings,
     )
-    from nudger.config.settings_core import Balance
+    from nudger.config.settings_core import Balance, Person
 
 
 def rules_from(settings: Settings) -> Rules:
     """Detection's view of the settings: my addresses, the tracked people, the markers."""
     return Rules(
         me=frozenset(settings.me.emails),
-        people=tuple(
-            Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
-            for person in settings.people
-            if person.tracked
-        ),
+        people=tracked_people(settings.people),
         me_markers=tuple(settings.plans.me_markers),
         them_markers=tuple(settings.plans.them_markers),
         missed_after=settings.plans.missed_after,
         not_plans=tuple(settings.plans.not_plans),
+    )
+
+
+def with_learnt(rules: Rules, learnt: Iterable[str]) -> Rules:
+    """`rules` whose addresses of mine include those the sources say are mine (`learnt`),
+    except any a tracked person has: an address that is someone's is never taken for mine."""
+    theirs = {address for person in rules.people for address in person.emails}
+    mine = rules.me | (frozenset(learnt) - theirs)
+    return rules if mine == rules.me else replace(rules, me=mine)
+
+
+def tracked_people(people: Sequence[Person]) -> tuple[Tracked, ...]:
+    """The people detection looks for: each tracked one's addresses and the words naming them."""
+    return tuple(
+        Tracked(person.name, frozenset(person.emails), (person.name, *person.aliases))
+        for person in people
+        if person.tracked
     )
 
 

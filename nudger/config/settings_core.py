@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from nudger.core.addresses import normalize
 from nudger.core.when import DURATION_FORMS, format_duration, parse_duration
 from nudger.errors import UsageError
 
@@ -65,11 +66,13 @@ def _to_clock(value: Any) -> time:
 
 
 def normalize_email(value: str) -> str:
-    """Addresses compare case-insensitively; the schema and `people add` both store them so."""
-    return value.strip().lower()
+    """An address as calendars' addresses are compared (`nudger.core.addresses.normalize`:
+    lower case, no `mailto:`); the schema and `people add` both store them so."""
+    return normalize(value)
 
 
-def _email(value: str) -> str:
+def valid_email(value: str) -> str:
+    """The address as stored; a ValueError saying what is wanted when it is none."""
     address = normalize_email(value)
     if not _EMAIL.fullmatch(address):
         raise ValueError("use an e-mail address such as alex@example.org")
@@ -120,7 +123,7 @@ ClockTime = Annotated[
     BeforeValidator(_to_clock),
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[str, AfterValidator(valid_email)]
 Name = Annotated[str, AfterValidator(_name)]
 Word = Annotated[str, AfterValidator(_word)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]

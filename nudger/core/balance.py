@@ -3,7 +3,8 @@
 Takes counts already read from the log, the window and the thresholds, and returns a value the
 CLI renders or prints as JSON. A proposal counts as an initiation whatever happens to it later;
 cancellations and declines are counted on their own, by side. `share_me` ignores initiations of
-unknown side: they are shown, not guessed.
+unknown side: they are shown, not guessed, and while they outnumber the known ones no verdict is
+given, since the share of the few that are known says little about the rest.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class PersonBalance:
     trend: list[Month] = field(default_factory=list)
     rescheduled: Sides = field(default_factory=Sides)  # moves, by the side that moved
     neither: int = 0  # plans settled as neither side's: no initiation, nor an open unknown
+    verdict_reason: str | None = None  # why "not enough data", in words
+    reviewable: int = 0  # unknown plans `nudger plans review` could settle (set by the views)
 
     @property
     def leaning_to(self) -> Who | None:
@@ -134,6 +137,8 @@ class PersonBalance:
             "initiations": self.initiations.to_json(),
             "share_me": None if self.share_me is None else round(self.share_me, 4),
             "verdict": self.verdict,
+            "verdict_reason": self.verdict_reason,
+            "reviewable": self.reviewable,
             "leaning_to": None if self.leaning_to is None else self.leaning_to.value,
             "cancellations": self.cancellations.to_json(),
             "declines": self.declines.to_json(),
@@ -165,9 +170,12 @@ def share_me(initiations: Sides) -> float | None:
 
 
 def verdict(initiations: Sides, thresholds: Thresholds) -> Verdict:
-    """Symmetric: carrying the load alone is one-sided whichever side carries it."""
+    """Symmetric: carrying the load alone is one-sided whichever side carries it. Not enough
+    data below `min_count` known initiations, or while the unknown ones outnumber them."""
     share = share_me(initiations)
     if share is None or initiations.known < thresholds.min_count:
+        return "not enough data"
+    if initiations.unknown > initiations.known:
         return "not enough data"
     lopsided = max(share, 1 - share)
     if lopsided >= thresholds.one_sided:
@@ -175,6 +183,31 @@ def verdict(initiations: Sides, thresholds: Thresholds) -> Verdict:
     if lopsided >= thresholds.leaning:
         return "leaning"
     return "balanced"
+
+
+def verdict_reason(
+    initiations: Sides, thresholds: Thresholds, *, all_plans: bool = False
+) -> str | None:
+    """Why the verdict is "not enough data" (None when it is not), in words a user can act on:
+    most often, that the calendar could not tell whose idea most plans were. `all_plans` says
+    every initiation counted is a plan, so they can be called plans."""
+    if verdict(initiations, thresholds) != "not enough data":
+        return None
+    total = initiations.known + initiations.unknown
+    noun = "plan" if all_plans else "initiation"
+    if initiations.unknown > initiations.known:
+        verb = "has" if initiations.unknown == 1 else "have"
+        return f"{initiations.unknown} of {_count(total, noun)} {verb} no known side"
+    if total == 0:
+        return "nothing was started in this window"
+    return (
+        f"only {_count(initiations.known, noun)} of known side; a verdict needs "
+        f"{thresholds.min_count} (balance.min_count)"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def leaning_words(leaning_to: Who | None) -> str:
@@ -259,6 +292,11 @@ def summarize(
         initiations=initiations,
         share_me=share_me(initiations),
         verdict=verdict(initiations, question.rules.thresholds),
+        verdict_reason=verdict_reason(
+            initiations,
+            question.rules.thresholds,
+            all_plans=initiations == by_kind.get(Kind.PLAN.value),
+        ),
         cancellations=cancellations,
         declines=declines,
         missed=missed,

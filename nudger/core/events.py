@@ -2,8 +2,9 @@
 
 Adapters (ics, caldav, google) turn what their system holds into `EventInstance`s: recurrences
 expanded per instance, times tz-aware in UTC (all-day and floating times read in the user's
-zone), participation statuses normalized, addresses lower-case without `mailto:`. The core
-(sync and detection) sees nothing else, so it never needs to know which system a plan came from.
+zone), participation statuses normalized, addresses as `nudger.core.addresses` spells them.
+The core (sync and detection) sees nothing else, so it never needs to know which system a plan
+came from.
 """
 
 from __future__ import annotations

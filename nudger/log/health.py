@@ -45,3 +45,23 @@ def read_log_facts(path: Path) -> LogFacts:
     finally:
         store.close()
     return LogFacts(exists=True, version=version, problems=problems)
+
+
+def read_own_addresses(path: Path) -> dict[str, tuple[str, ...] | None]:
+    """What each source that synced says of who I am (`sync_state.own_addresses`), read as
+    `read_log_facts` reads the log: without migrating or creating it. Nothing when there is no
+    log, or one this nudger cannot read (`doctor`'s log check says why)."""
+    from nudger.log import sync_state
+
+    if not path.exists():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        return sync_state.own_addresses(connection)
+    except sqlite3.Error:  # a log from before the column, or a damaged one
+        return {}
+    finally:
+        connection.close()

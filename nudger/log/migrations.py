@@ -160,4 +160,15 @@ def m002_calendar_state(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_people_and_entries, m002_calendar_state)
+def m003_own_addresses(db: sqlite3.Connection) -> None:
+    # What each source says of who "self" is (`Changes.own_addresses`): a JSON list of my
+    # addresses, [] for a source that marks my entries but named no address yet, NULL for one
+    # that cannot tell (or that has not synced since this column came).
+    db.execute("ALTER TABLE source_state ADD COLUMN own_addresses TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_people_and_entries,
+    m002_calendar_state,
+    m003_own_addresses,
+)

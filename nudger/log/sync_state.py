@@ -1,10 +1,11 @@
 """What sync keeps about each source and its plans: the one owner of `source_state` and
 `resource_state` (see `migrations.m002_calendar_state`).
 
-Not facts (those are entries) but each calendar's current shape: a source's cursor and the
-outcome of its last sync (`source_state`), and the plan instances it last showed that involve a
-tracked person (`resource_state`). Sync writes them, the daemon reads a source's failure count
-for its backoff, `status` and `calendars list` read the outcomes, `forget` reads and deletes the
+Not facts (those are entries) but each calendar's current shape: a source's cursor, the
+outcome of its last sync and what it says of who I am (`source_state`), and the plan instances
+it last showed that involve a tracked person (`resource_state`). Sync writes them, the daemon
+reads a source's failure count for its backoff, `status` and `calendars list` read the
+outcomes, detection and `doctor` the addresses, `forget` reads and deletes the
 stored plans. Every statement on these tables is here, so their shape can change in one place.
 
 Writers run inside the caller's transaction (`Store.transaction()`): a sync writes its facts and
@@ -148,6 +149,32 @@ def record_failure(db: sqlite3.Connection, source: str, *, at: datetime, message
         """,
         (source, to_timestamp(at), message),
     )
+
+
+def record_own_addresses(
+    db: sqlite3.Connection, source: str, addresses: Sequence[str] | None
+) -> None:
+    """What a source that just synced said of who I am (None: it cannot tell); call it after
+    `record_success`, in the same transaction."""
+    stored = None if addresses is None else json.dumps(sorted(addresses))
+    db.execute("UPDATE source_state SET own_addresses = ? WHERE source = ?", (stored, source))
+
+
+def own_addresses(db: sqlite3.Connection) -> dict[str, tuple[str, ...] | None]:
+    """By source that ever synced: the addresses it says are mine (empty: it marks my entries
+    but named none), or None when it cannot tell."""
+    rows = db.execute(
+        "SELECT source, own_addresses FROM source_state WHERE last_success IS NOT NULL"
+    )
+    return {
+        source: None if stored is None else tuple(str(a) for a in json.loads(stored))
+        for source, stored in rows
+    }
+
+
+def learnt_addresses(db: sqlite3.Connection) -> frozenset[str]:
+    """Every address some source says is mine."""
+    return frozenset(a for found in own_addresses(db).values() for a in found or ())
 
 
 def forget_source(store: Store, source: str) -> None:

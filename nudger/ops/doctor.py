@@ -2,9 +2,10 @@
 
 This module runs the checks, in the order a user would fix them; the checks live in modules
 grouped by what they look at: `config_checks` (the config file, the data folder, the time
-zone), `log_checks`, `calendar_checks`, `notifier_checks` and `service_checks` (the systemd
-service and the daemon). Each is a small function that gathers what it needs (a file, a probe,
-a `systemctl` call) and hands it to a pure decision that returns a `Check`. Nothing here changes
+zone), `log_checks`, `calendar_checks`, `address_checks` (which invitations are mine?),
+`notifier_checks` and `service_checks` (the systemd service and the daemon). Each is a small
+function that gathers what it needs (a file, a probe, a `systemctl` call) and hands it to a
+pure decision that returns a `Check`. Nothing here changes
 anything: the log is opened without migrating it, no folder or file is created, the service is
 only asked about. What cannot apply (no calendar configured, no systemd user manager) is said as
 such, not as a failure.
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nudger.config import paths
+from nudger.ops.address_checks import address_check
 from nudger.ops.calendar_checks import calendar_checks
 from nudger.ops.check import Check, Status, not_applicable
 from nudger.ops.config_checks import config_check, data_folder_check, timezone_check
@@ -35,10 +37,11 @@ def run_checks(config_option: Path | None, data_dir: Path) -> list[Check]:
     if settings is None:
         checks += [
             not_applicable(name, NEEDS_CONFIG)
-            for name in ("calendars", "notifications", "time zone")
+            for name in ("calendars", "my addresses", "notifications", "time zone")
         ]
     else:
         checks += calendar_checks(settings, data_dir)
+        checks.append(address_check(settings, data_dir / paths.LOG_FILE_NAME))
         checks += notification_checks(settings)
     service = read_service_facts()
     checks += [service_verdict(service), daemon_check(data_dir, service)]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nudger import adapters
 from nudger.config.calendars import Calendar
+from nudger.config.core_values import with_learnt
 from nudger.config.settings import Settings
 from nudger.core.detect import (
     Rules,
@@ -112,6 +113,7 @@ def sync_all(
             log.exception("%s: sync failed unexpectedly", name)
             unexpected = SourceError(f"unexpected {type(error).__name__}: {error}", retry=True)
             outcomes.append(_failed(store, name, unexpected, now))
+    rules = with_learnt(rules, sync_state.learnt_addresses(store.db))
     with store.transaction():
         facts = missed_facts(sync_state.instances(store.db), rules, now=now)
         facts += loose_facts(_open_loose_plans(store), expire_after=loose_expire_after, now=now)
@@ -130,6 +132,7 @@ def sync_source(
     now: datetime,
     trust: Trust = Trust(),
 ) -> Outcome:
+    rules = with_learnt(rules, sync_state.learnt_addresses(store.db))  # what sources say is me
     fingerprint = _fingerprint(rules)
     known = sync_state.position(store.db, name)
     cursor = known.cursor if known and known.fingerprint == fingerprint else None
@@ -139,6 +142,7 @@ def sync_source(
         return _failed(store, name, error, now)
     for problem in changes.problems:
         log.warning("%s: %s", name, problem)
+    rules = with_learnt(rules, changes.own_addresses or ())  # used at once, on this very sync
     with store.transaction():
         stored = sync_state.resources(store.db, name)
         gone = _gone(stored, changes)
@@ -149,7 +153,7 @@ def sync_source(
                 stored, gone, empty=empty, now=now, max_share=trust.max_vanished_share
             )
         if doubt is None:
-            same_rules = known is not None and known.fingerprint == fingerprint
+            same_rules = known is not None and known.fingerprint == _fingerprint(rules)
             added = _apply(store, name, changes, stored, gone, rules, now, same_rules=same_rules)
             message = f"{added} new facts" + (
                 f", {len(changes.problems)} items skipped" if changes.problems else ""
@@ -158,10 +162,11 @@ def sync_source(
                 store.db,
                 name,
                 cursor=changes.cursor,
-                fingerprint=fingerprint,
+                fingerprint=_fingerprint(rules),
                 at=now,
                 message=message,
             )
+            sync_state.record_own_addresses(store.db, name, changes.own_addresses)
     if doubt is not None:  # nothing was written: the next sync reads the same changes again
         remedy = f"if they really were removed: nudger daemon --once --accept-removals {name}"
         return _failed(

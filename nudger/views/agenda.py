@@ -9,9 +9,10 @@ a log of millions stays fast) and hands back the deliveries, for the daemon's sc
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
-from nudger.config.core_values import planning_from
+from nudger.config.core_values import planning_from, with_learnt
 from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.answers import answer_entries
@@ -51,8 +52,10 @@ def pending(
         for instance in sync_state.instances(db)
         if instance.end >= now - _PLANS_ENDED_WITHIN and instance.start <= now + horizon
     ]
+    planning = planning_from(settings)
+    planning = replace(planning, rules=with_learnt(planning.rules, sync_state.learnt_addresses(db)))
     planned = plan(
-        planning_from(settings),
+        planning,
         entries=[e for e in history if e.kind not in deliveries.KINDS],
         plans=plans,
         handled=(),  # the whole plan: `pending` leaves out what is settled, and checks snoozes

@@ -76,6 +76,11 @@ class Driver(Protocol):
     def timed_out(self, timeout: float) -> str:
         """What the source's message says when nothing answered within `timeout`."""
 
+    def own_addresses(self) -> tuple[str, ...] | None:
+        """Set the account up to say whose it is (ME), as that system's users do where it has
+        a way to; what its source must then report as `Changes.own_addresses` (None: the
+        system cannot say, so the source cannot tell)."""
+
     def source(self, timeout: float = 10) -> CalendarSource:
         """The real adapter for this calendar, configured as a user would."""
 

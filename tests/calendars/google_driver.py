@@ -24,7 +24,7 @@ from nudger.core.events import Participation
 from nudger.ports import CalendarSource
 from nudger.private_file import write_private
 from tests.calendars.driver import SOURCE_NAME
-from tests.calendars.events import BROKEN_UID, Event
+from tests.calendars.events import BROKEN_UID, ME, Event
 from tests.calendars.ical_drivers import Silent
 from tests.google_server import CLIENT_ID, CLIENT_SECRET, SCOPE, FakeGoogle
 
@@ -127,6 +127,9 @@ class GoogleDriver:
 
     def timed_out(self, timeout: float) -> str:
         return "timed out"
+
+    def own_addresses(self) -> tuple[str, ...]:
+        return (ME,)  # Google marks the account's own entries `self` (the stand-in as ME)
 
     def source(self, timeout: float = 10) -> CalendarSource:
         config = GoogleCalendar.model_validate(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nudger.config.core_values import planning_from, rules_from
+from nudger.config.core_values import planning_from, rules_from, with_learnt
 from nudger.config.settings import Settings
 from nudger.config.settings_core import WEEKDAYS
 from nudger.core.detect import Rules, Tracked
@@ -94,3 +94,11 @@ def test_the_planner_runs_on_literal_values() -> None:
         horizon=timedelta(days=1),
     )
     assert [n.id for n in nudges] == ["checkin:Alex:2026-06-01"]
+
+
+def test_what_sources_say_is_mine_adds_to_my_addresses_but_never_takes_someones() -> None:
+    rules = rules_from(Settings.model_validate(DOCUMENT))
+    learnt = with_learnt(rules, ["sam@work.example.org", "alex@example.org"])
+    assert learnt.me == {"sam@example.org", "sam@work.example.org"}  # Alex's stays Alex's
+    assert learnt.people == rules.people
+    assert with_learnt(rules, []) is rules

@@ -18,6 +18,7 @@ from nudger.core.balance import (
     share_me,
     summarize,
     verdict,
+    verdict_reason,
 )
 from nudger.core.model import Who
 
@@ -36,10 +37,35 @@ RULES = Thresholds(leaning=0.6, one_sided=0.75, min_count=4)
         (3, 1, 0, "one-sided"),  # 75 %
         (0, 4, 0, "one-sided"),
         (7, 1, 5, "one-sided"),
+        (0, 7, 11, "not enough data"),  # most plans of unknown side: the 7 say little
+        (7, 1, 9, "not enough data"),
+        (4, 4, 8, "balanced"),  # as many unknown as known: not outnumbered
     ],
 )
 def test_verdict(me: int, them: int, unknown: int, expected: str) -> None:
     assert verdict(Sides(me, them, unknown), RULES) == expected
+
+
+@pytest.mark.parametrize(
+    ("sides", "all_plans", "reason"),
+    [
+        (Sides(0, 7, 11), True, "11 of 18 plans have no known side"),
+        (Sides(0, 7, 11), False, "11 of 18 initiations have no known side"),
+        (Sides(0, 0, 1), True, "1 of 1 plan has no known side"),
+        (Sides(1, 0, 2), True, "2 of 3 plans have no known side"),
+        (
+            Sides(2, 1, 0),
+            False,
+            "only 3 initiations of known side; a verdict needs 4 (balance.min_count)",
+        ),
+        (Sides(1, 0, 1), True, "only 1 plan of known side; a verdict needs 4 (balance.min_count)"),
+        (Sides(), True, "nothing was started in this window"),
+        (Sides(3, 1, 0), True, None),  # a verdict needs no reason
+        (Sides(4, 4, 8), True, None),
+    ],
+)
+def test_verdict_reason(sides: Sides, all_plans: bool, reason: str | None) -> None:
+    assert verdict_reason(sides, RULES, all_plans=all_plans) == reason
 
 
 def test_share_ignores_unknown_side() -> None:

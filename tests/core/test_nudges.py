@@ -439,6 +439,16 @@ def test_balance_alert_for_a_streak_alone() -> None:
     assert nudges[0].due == at("2026-05-31T22:00")  # the week's start, in Berlin
 
 
+def test_no_balance_alert_while_most_initiations_are_of_unknown_side() -> None:
+    """`balance` says "not enough data" then, so the alert does not advise on it either."""
+    unknowns = [entry(Kind.PLAN, Who.UNKNOWN, at(f"2026-05-1{n}T09:00")) for n in range(7)]
+    assert run(settings(**ALERTS), now=NOW_WED, entries=[*ONE_SIDED, *unknowns]) == []
+    few = unknowns[:6]  # as many as the known ones: the one-sided verdict stands
+    assert ids(run(settings(**ALERTS), now=NOW_WED, entries=[*ONE_SIDED, *few])) == [
+        "balance_alert:Alex:2026-W23"
+    ]
+
+
 def test_no_balance_alert_when_balanced_or_handled() -> None:
     balanced = [
         entry(Kind.PLAN, w, at(f"2026-05-1{n}T10:00")) for n, w in enumerate([Who.ME, Who.THEM] * 3)

@@ -4,12 +4,14 @@ stored plans, read back as typed rows from a real log."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nudger.core.events import EventInstance, EventKind
 from nudger.log import sync_state
+from nudger.log.migrations import m001_people_and_entries, m002_calendar_state
 from nudger.log.store import Store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -123,3 +125,37 @@ def test_a_stored_instance_keeps_its_kind_and_whole_day_and_old_rows_read_as_eve
             )
         assert sync_state.resources(store.db, "home") == {"d.ics": (day,), "e.ics": (plan("e"),)}
         assert plan("e").kind is EventKind.EVENT
+
+
+def test_what_each_source_says_of_me_is_kept_per_source(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        for name, addresses in (("dav", ("sam@example.org",)), ("google", ()), ("home", None)):
+            with store.transaction():
+                sync_state.record_success(
+                    store.db, name, cursor=None, fingerprint="f", at=NOW, message="ok"
+                )
+                sync_state.record_own_addresses(store.db, name, addresses)
+        with store.transaction():  # a source that never synced says nothing
+            sync_state.record_failure(store.db, "down", at=NOW, message="server down")
+        assert sync_state.own_addresses(store.db) == {
+            "dav": ("sam@example.org",),
+            "google": (),
+            "home": None,
+        }
+        assert sync_state.learnt_addresses(store.db) == {"sam@example.org"}
+        sync_state.forget_source(store, "dav")
+        assert sync_state.learnt_addresses(store.db) == frozenset()
+
+
+def test_a_log_from_before_own_addresses_gains_the_column_empty(tmp_path: Path) -> None:
+    """A log of schema 2 (synced by an older nudger): its sources have said nothing of me yet."""
+    path = tmp_path / "log.sqlite3"
+    old = sqlite3.connect(path)
+    m001_people_and_entries(old)
+    m002_calendar_state(old)
+    old.execute("INSERT INTO source_state (source, last_success) VALUES ('home', 1)")
+    old.execute("PRAGMA user_version = 2")
+    old.commit()
+    old.close()
+    with Store.open(path) as store:
+        assert sync_state.own_addresses(store.db) == {"home": None}

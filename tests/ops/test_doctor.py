@@ -108,6 +108,7 @@ def configure(write_config: Callable[[str], Path], tmp_path: Path) -> Callable[.
             f"""\
             [me]
             timezone = "{zone}"
+            emails = ["sam@example.org"]
 
             [[people]]
             name = "Alex"
@@ -145,6 +146,7 @@ HEALTHY_NAMES = [
     "data folder",
     "log",
     "calendar home",
+    "my addresses",
     "session bus",
     "notification server",
     "service",
@@ -201,7 +203,7 @@ def test_a_broken_config_fails_with_the_config_message(
     assert checks["config"].startswith(f"✗ config: {path} is not valid:")
     assert "balance.one_sided = 1.5: Input should be less than or equal to 1" in checks["config"]
     assert "fix: `nudger config set KEY VALUE` checks a value" in checks["config"]
-    for name in ("calendars", "notifications", "time zone"):
+    for name in ("calendars", "my addresses", "notifications", "time zone"):
         assert checks[name] == f"· {name}: not checked: the config is not valid"
 
 

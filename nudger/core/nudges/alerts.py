@@ -47,13 +47,10 @@ def balance_alerts(c: Context) -> Iterator[Nudge]:
     for person in c.people:
         if c.held(person.name, c.now):
             continue
-        mine = [
-            e
-            for e in c.of(person.name)
-            if e.kind in section.kinds and e.who is not Who.UNKNOWN and e.at <= c.now
-        ]
-        recent = Sides()
-        for entry in mine:
+        counted = [e for e in c.of(person.name) if e.kind in section.kinds and e.at <= c.now]
+        mine = [e for e in counted if e.who is not Who.UNKNOWN]
+        recent = Sides()  # unknowns too: while they outnumber the rest, no verdict is given
+        for entry in counted:
             if entry.at >= c.now - section.window:
                 recent = recent.plus(entry.who, 1)
         share = share_me(recent)
