@@ -9,7 +9,7 @@ import typer
 
 from nudger.cli.app import Session, app, print_json, session
 from nudger.config import paths
-from nudger.errors import EXIT_FAILURE, UsageError
+from nudger.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
     from nudger.core.deliveries import Delivery
@@ -27,7 +27,12 @@ def daemon(
         bool, typer.Option("--once", help="Sync every calendar, record what it shows, and exit.")
     ] = False,
 ) -> None:
-    """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config)."""
+    """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config).
+
+    With --once, the exit code says how the sync went: 0 every calendar synced; 1 one could not
+    be read for now (a server down or slow: trying later may help); 2 one's settings need fixing
+    (a folder that does not exist, a refused password), as the line under it says.
+    """
     run = session(ctx)
     if once:
         _sync_once(run)
@@ -53,10 +58,12 @@ def daemon(
 
 
 def _print_outcome(outcome: Outcome) -> None:
+    from nudger.ops.calendar_checks import calendar_fix
+
     mark = "✓" if outcome.ok else "✗"
     typer.echo(f"{mark} {outcome.source}: {outcome.message}")
-    if outcome.remedy:
-        typer.echo(f"    {outcome.remedy}")
+    if not outcome.ok:
+        typer.echo(f"    {calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)}")
     for problem in outcome.problems[:5]:
         typer.echo(f"    skipped: {problem}", err=True)
     if len(outcome.problems) > 5:
@@ -97,8 +104,19 @@ def _sync_once(run: Session) -> None:
         sync_log.propagate = True
     for outcome in outcomes:
         _print_outcome(outcome)
-    if not any(outcome.ok for outcome in outcomes):
-        raise typer.Exit(EXIT_FAILURE)
+    code = once_exit_code(outcomes)
+    if code:
+        raise typer.Exit(code)
+
+
+def once_exit_code(outcomes: list[Outcome]) -> int:
+    """`daemon --once`'s exit code. A failure that waiting will not cure (the source said
+    `retry=False`: a folder that does not exist, a refused password, a revoked grant) is the
+    user's setting to fix, so 2; one that may pass (a server down or slow) is 1; 2 wins."""
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if any(not outcome.retry for outcome in failed):
+        return EXIT_USAGE
+    return EXIT_FAILURE if failed else 0
 
 
 @app.command(epilog="Examples: nudger status · nudger status --json")
