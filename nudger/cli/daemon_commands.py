@@ -348,9 +348,11 @@ def _print_nudges(
 
 
 def _local(moment: datetime | str, zone: tzinfo) -> str:
+    from nudger.core.when import format_local
+
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M}"
+    return format_local(moment, zone)
 
 
 def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:
