@@ -48,24 +48,24 @@ def daemon(
 
     from nudger import clock
     from nudger.daemon.loop import Daemon
+    from nudger.sync import log_lines
 
-    logging.basicConfig(
-        level=logging.DEBUG if run.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",  # the journal adds the time
-    )
+    log_lines.set_up(logging.DEBUG if run.verbose else logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     asyncio.run(Daemon(run.config_option, clock=clock.now).run())
 
 
 def _print_outcome(outcome: Outcome) -> None:
+    from nudger.core.text import printable  # a server's words, a file's name and bytes
     from nudger.ops.calendar_checks import calendar_fix
 
     mark = "✓" if outcome.ok else "✗"
-    typer.echo(f"{mark} {outcome.source}: {outcome.message}")
+    typer.echo(f"{mark} {outcome.source}: {printable(outcome.message)}")
     if not outcome.ok:
-        typer.echo(f"    {calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)}")
+        fix = calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)
+        typer.echo(f"    {printable(fix)}")
     for problem in outcome.problems[:5]:
-        typer.echo(f"    skipped: {problem}", err=True)
+        typer.echo(f"    skipped: {printable(problem)}", err=True)
     if len(outcome.problems) > 5:
         typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
 
@@ -179,12 +179,14 @@ def _print_daemon(running: bool, state: dict[str, Any] | None, zone: tzinfo) -> 
 
 
 def _print_calendars(names: list[str], sources: dict[str, SourceState], zone: tzinfo) -> None:
+    from nudger.core.text import printable  # a failed sync's message may quote a server
+
     typer.echo("Calendars:" if names else "Calendars: none; add one with nudger calendars add")
     for name in names:
         found = sources.get(name)
         mark = "·" if found is None else "✓" if found.outcome == "ok" else "✗"
         said = "not synced yet" if found is None else found.describe(zone)
-        typer.echo(f"  {mark} {name}: {said}")
+        typer.echo(f"  {mark} {name}: {printable(said)}")
 
 
 @app.command(epilog="Examples: nudger nudges · nudger nudges --json")
