@@ -88,7 +88,11 @@ def sync_all(
             outcomes.append(_failed(store, name, error, now))
         except Exception as error:  # a bug in one adapter must not stop the others
             log.exception("%s: sync failed unexpectedly", name)
-            unexpected = SourceError(f"unexpected {type(error).__name__}: {error}", retry=True)
+            unexpected = SourceError(
+                f"unexpected {type(error).__name__}: {error}",
+                retry=True,
+                remedy=f"see where it happens: nudger -v calendars test {name}",  # as doctor
+            )
             outcomes.append(_failed(store, name, unexpected, now))
     with store.transaction():
         facts = missed_facts(sync_state.instances(store.db), rules, now=now)

@@ -478,3 +478,4 @@ def test_a_broken_adapter_fails_its_source_only(tmp_path: Path) -> None:
         )
     assert [(o.source, o.ok) for o in outcomes] == [("broken", False), ("empty", True)]
     assert "unexpected RuntimeError: a bug" in outcomes[0].message
+    assert outcomes[0].remedy == "see where it happens: nudger -v calendars test broken"
