@@ -125,11 +125,14 @@ def write_plan(folder: Path, uid: str, summary: str, start: datetime) -> None:
     (folder / f"{uid}.ics").write_bytes(plan_text(uid, summary, start))
 
 
-def run_daemon(scenario: Scenario, *, tick: float = 60.0) -> None:
-    """Run the daemon and `scenario` beside it on one loop; stop the daemon when it ends."""
+def run_daemon(
+    scenario: Scenario, *, tick: float = 60.0, now: Callable[[], datetime] = clock.now
+) -> None:
+    """Run the daemon and `scenario` beside it on one loop, on the real clock unless `now`
+    is another; stop the daemon when it ends."""
 
     async def both() -> None:
-        daemon = Daemon(clock=clock.now, tick=tick)
+        daemon = Daemon(clock=now, tick=tick)
         running = asyncio.create_task(daemon.run())
         try:
             await asyncio.wait_for(daemon.ready.wait(), 10)

@@ -143,7 +143,7 @@ def _files(path: Path, name: str) -> list[Path]:
     if not path.is_dir():
         raise SourceError(
             f"{path} does not exist",
-            retry=True,
+            retry=False,  # the setting is wrong, or the folder not made yet: waiting cannot help
             remedy=f"create it, or fix the path with: nudger config set calendars.{name}.path ...",
         )
     return sorted(file for file in path.rglob("*.ics") if file.is_file())

@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from nudger import __version__, clock
+from nudger.cli import help_types
 from nudger.config import paths
 from nudger.errors import EXIT_FAILURE, NudgerError
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from nudger.log.store import Store
 
 EXIT_INTERRUPTED = 130
+
+help_types.apply()  # flags show no `<bool>` in any command's --help
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

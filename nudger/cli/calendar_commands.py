@@ -166,6 +166,7 @@ def calendars_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the calendar sources and how their last sync went."""
+    from nudger.core.text import printable
     from nudger.log.sync_state import source_states
 
     run = session(ctx)
@@ -181,7 +182,8 @@ def calendars_list(
         state = states.get(str(row["name"]))
         status = "never synced" if state is None else state.describe(run.zone)
         paused = "" if row["enabled"] else " (paused)"
-        typer.echo(f"{row['name']}  {row['type']}  {row['where']}{paused}\n    {status}")
+        where = printable(str(row["where"]))
+        typer.echo(f"{row['name']}  {row['type']}  {where}{paused}\n    {printable(status)}")
 
 
 def _calendar_row(config: Calendar, state: SourceState | None) -> dict[str, Any]:
@@ -222,6 +224,7 @@ def calendars_test(
     name: Annotated[str | None, typer.Argument(help="One source; default all.")] = None,
 ) -> None:
     """Connect to each calendar source and list what it finds, or say what is wrong."""
+    from nudger.core.text import printable  # file names, titles, a server's words
     from nudger.ops.calendar_checks import probe_calendar
 
     run = session(ctx)
@@ -235,13 +238,13 @@ def calendars_test(
         probe = probe_calendar(source_name, make)  # shared with `nudger doctor`
         if not probe.ok:
             failed += 1
-            typer.secho(f"✗ {source_name}: {probe.message}", fg="red")
+            typer.secho(f"✗ {source_name}: {printable(probe.message)}", fg="red")
             if probe.remedy:
-                typer.echo(f"    {probe.remedy}")
+                typer.echo(f"    {printable(probe.remedy)}")
             continue
         typer.secho(f"✓ {source_name}", fg="green")
         for line in probe.lines:
-            typer.echo(f"    {line}")
+            typer.echo(f"    {printable(line)}")
     if failed:
         raise typer.Exit(EXIT_FAILURE)
 

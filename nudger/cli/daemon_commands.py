@@ -9,7 +9,7 @@ import typer
 
 from nudger.cli.app import Session, app, print_json, session
 from nudger.config import paths
-from nudger.errors import EXIT_FAILURE, UsageError
+from nudger.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
     from nudger.core.deliveries import Delivery
@@ -36,7 +36,12 @@ def daemon(
         ),
     ] = None,
 ) -> None:
-    """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config)."""
+    """Run in the foreground: sync calendars and deliver nudges (SIGHUP re-reads the config).
+
+    With --once, the exit code says how the sync went: 0 every calendar synced; 1 one could not
+    be read for now (a server down or slow: trying later may help); 2 one's settings need fixing
+    (a folder that does not exist, a refused password), as the line under it says.
+    """
     run = session(ctx)
     if once or accept_removals:
         _sync_once(run, frozenset(accept_removals or ()), once=once)
@@ -52,22 +57,24 @@ def daemon(
 
     from nudger import clock
     from nudger.daemon.loop import Daemon
+    from nudger.sync import log_lines
 
-    logging.basicConfig(
-        level=logging.DEBUG if run.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",  # the journal adds the time
-    )
+    log_lines.set_up(logging.DEBUG if run.verbose else logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     asyncio.run(Daemon(run.config_option, clock=clock.now).run())
 
 
 def _print_outcome(outcome: Outcome) -> None:
+    from nudger.core.text import printable  # a server's words, a file's name and bytes
+    from nudger.ops.calendar_checks import calendar_fix
+
     mark = "✓" if outcome.ok else "✗"
-    typer.echo(f"{mark} {outcome.source}: {outcome.message}")
-    if outcome.remedy:
-        typer.echo(f"    {outcome.remedy}")
+    typer.echo(f"{mark} {outcome.source}: {printable(outcome.message)}")
+    if not outcome.ok:
+        fix = calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)
+        typer.echo(f"    {printable(fix)}")
     for problem in outcome.problems[:5]:
-        typer.echo(f"    skipped: {problem}", err=True)
+        typer.echo(f"    skipped: {printable(problem)}", err=True)
     if len(outcome.problems) > 5:
         typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
 
@@ -116,8 +123,19 @@ def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> 
         sync_log.propagate = True
     for outcome in outcomes:
         _print_outcome(outcome)
-    if not any(outcome.ok for outcome in outcomes):
-        raise typer.Exit(EXIT_FAILURE)
+    code = once_exit_code(outcomes)
+    if code:
+        raise typer.Exit(code)
+
+
+def once_exit_code(outcomes: list[Outcome]) -> int:
+    """`daemon --once`'s exit code. A failure that waiting will not cure (the source said
+    `retry=False`: a folder that does not exist, a refused password, a revoked grant) is the
+    user's setting to fix, so 2; one that may pass (a server down or slow) is 1; 2 wins."""
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if any(not outcome.retry for outcome in failed):
+        return EXIT_USAGE
+    return EXIT_FAILURE if failed else 0
 
 
 @app.command(epilog="Examples: nudger status · nudger status --json")
@@ -180,12 +198,14 @@ def _print_daemon(running: bool, state: dict[str, Any] | None, zone: tzinfo) -> 
 
 
 def _print_calendars(names: list[str], sources: dict[str, SourceState], zone: tzinfo) -> None:
+    from nudger.core.text import printable  # a failed sync's message may quote a server
+
     typer.echo("Calendars:" if names else "Calendars: none; add one with nudger calendars add")
     for name in names:
         found = sources.get(name)
         mark = "·" if found is None else "✓" if found.outcome == "ok" else "✗"
         said = "not synced yet" if found is None else found.describe(zone)
-        typer.echo(f"  {mark} {name}: {said}")
+        typer.echo(f"  {mark} {name}: {printable(said)}")
 
 
 @app.command(epilog="Examples: nudger nudges · nudger nudges --json")
@@ -349,9 +369,11 @@ def _print_nudges(
 
 
 def _local(moment: datetime | str, zone: tzinfo) -> str:
+    from nudger.core.when import format_local
+
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M}"
+    return format_local(moment, zone)
 
 
 def _delivery_line(delivery: Delivery, zone: tzinfo) -> str:

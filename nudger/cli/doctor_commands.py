@@ -42,10 +42,12 @@ def doctor(
 
 
 def _show(check: Check) -> None:
+    from nudger.core.text import printable  # a calendar's check quotes its files and server
+
     mark, colour = MARKS[check.status.value]
     first, *more = check.detail.splitlines() or [""]
-    typer.secho(f"{mark} {check.name}: {first}", fg=colour)
+    typer.secho(f"{mark} {check.name}: {printable(first)}", fg=colour)
     for line in more:
-        typer.echo(f"    {line.strip()}")
+        typer.echo(f"    {printable(line.strip())}")
     if check.fix:
-        typer.echo(f"    {'fix' if check.ok is False else 'hint'}: {check.fix}")
+        typer.echo(f"    {'fix' if check.ok is False else 'hint'}: {printable(check.fix)}")

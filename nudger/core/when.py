@@ -66,6 +66,12 @@ def format_duration(value: timedelta) -> str:
     return "".join(parts) or "0s"
 
 
+def format_local(moment: datetime, zone: tzinfo) -> str:
+    """An instant as people read it beside the other times nudger shows: in their zone, with
+    the weekday (`Fri 2026-12-04 20:30`). UTC stays inside (the log, ids, JSON)."""
+    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M}"
+
+
 def local_midnight(day: date, zone: tzinfo) -> datetime:
     """The first instant of `day` in `zone`, as UTC."""
     return _localize(datetime.combine(day, time()), zone)

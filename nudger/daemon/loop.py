@@ -35,6 +35,7 @@ from nudger.config import file as config_file
 from nudger.config import paths
 from nudger.config.settings import Settings
 from nudger.config.timezone import user_zone
+from nudger.core.when import format_local
 from nudger.daemon import heartbeat, systemd, wake
 from nudger.daemon.clock_watch import ClockWatch
 from nudger.daemon.notifiers import Notifiers
@@ -219,9 +220,12 @@ class Daemon:
     def _status_line(self) -> str:
         upcoming = self.nudges.next_due()
         via = self.notifiers.showing()
+        calendars, pending = len(self.syncs.calendars), len(self.nudges.scheduled)
         return (
-            f"{len(self.syncs.calendars)} calendars, {len(self.nudges.scheduled)} nudges pending"
-            + (f", next at {upcoming:%Y-%m-%d %H:%M} UTC" if upcoming else "")
+            f"{calendars} calendar{'s' * (calendars != 1)}, "
+            f"{pending} nudge{'s' * (pending != 1)} pending"
+            # in the user's zone, as every other time nudger shows; UTC is for the inside
+            + (f", next at {format_local(upcoming, self.zone)}" if upcoming else "")
             + f", notifying via {via.name if via else 'nothing'}"
         )
 

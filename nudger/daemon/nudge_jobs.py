@@ -22,6 +22,8 @@ from nudger.config.settings import Settings
 from nudger.core import deliveries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind
+from nudger.core.nudges.nudge import Nudge, short_id
+from nudger.core.when import format_local
 from nudger.daemon import heartbeat, jobs
 from nudger.daemon.notifiers import Notifiers
 from nudger.errors import NudgerError
@@ -86,7 +88,7 @@ class NudgeJobs:
         now = self.clock()
         if now >= delivery.nudge.latest:
             self.store.append(deliveries.expired(delivery, now), now=now)
-            log.info("expired without being shown: %s", delivery.nudge.id)
+            log.info("expired without being shown: %s", self._named(delivery.nudge))
             return
         via = self.notifiers.showing()
         if via is None:
@@ -109,7 +111,7 @@ class NudgeJobs:
         if shown_by is not None:
             now = self.clock()
             self.store.append(deliveries.shown(delivery, now, shown_by.name), now=now)
-            log.info("shown via %s: %s", shown_by.name, nudge.id)
+            log.info("shown via %s: %s", shown_by.name, self._named(nudge))
 
     async def answer(self, delivery: Delivery, action: str) -> None:
         """A button was pressed: log the answer, then replan (a snooze adds a delivery)."""
@@ -117,9 +119,10 @@ class NudgeJobs:
         try:
             added = agenda.record_answer(self.store, delivery, action, self.settings, now=now)
         except NudgerError as error:
-            log.warning("answer %s to %s ignored: %s", action, delivery.nudge.id, error.message)
+            named = self._named(delivery.nudge)
+            log.warning("answer %s to %s ignored: %s", action, named, error.message)
             return
-        log.info("answered %s to %s (%d entries)", action, delivery.nudge.id, added)
+        log.info("answered %s to %s (%d entries)", action, self._named(delivery.nudge), added)
         self.replan(self.settings, self.zone)
 
     def expire_missed_while_away(self, data_dir: Path, settings: Settings, zone: tzinfo) -> None:
@@ -139,6 +142,11 @@ class NudgeJobs:
         )
         for key in deliveries.in_doubt(records):
             log.warning("nudger stopped while showing %s: it may not have been shown", key)
+
+    def _named(self, nudge: Nudge) -> str:
+        """A nudge as a log line names it: its kind, the short id `nudger nudges` lists and
+        takes, and when it was due in the user's zone (its full id holds UTC times)."""
+        return f"{nudge.kind.label} {short_id(nudge.id)} (due {format_local(nudge.due, self.zone)})"
 
     def next_due(self) -> datetime | None:
         """When the next scheduled nudge is due, or None when none is ahead."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from nudger.config import paths
 from nudger.config.calendars import Calendar
 from nudger.config.settings import Settings
+from nudger.core.when import format_duration
 from nudger.daemon import jobs
 from nudger.log import sync_state
 from nudger.log.store import Store
@@ -95,7 +96,7 @@ class SyncJobs:
         interval = config.interval or settings.sync.interval
         delay = retry_delay(failures, interval, settings.sync.backoff_max)
         if failures:
-            log.warning("%s: retrying in %s", name, delay)
+            log.warning("%s: retrying in %s", name, format_duration(delay))
         if name in self.calendars:
             jobs.run_once_at(self.scheduler, f"sync:{name}", self.clock() + delay, self.sync, name)
         self.after_sync()
@@ -126,7 +127,7 @@ class SyncJobs:
         except TimeoutError:
             child.kill()
             code = await child.wait()
-            log.error("%s: the sync overran %s and was stopped", name, limit)
+            log.error("%s: the sync overran %s and was stopped", name, format_duration(limit))
         finally:
             self._children.discard(child)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

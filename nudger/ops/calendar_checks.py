@@ -99,11 +99,15 @@ def calendar_verdict(probe: CalendarProbe) -> Check:
     name = f"calendar {probe.name}"
     if probe.ok:
         return passed(name, "; ".join(line.strip() for line in probe.lines) or "reachable")
-    settings = f"nudger config get calendars.{probe.name}"
-    if probe.remedy:
-        fix = probe.remedy
-    elif probe.retry:
-        fix = f"if the server is up and reachable from here, check its address: {settings}"
-    else:
-        fix = f"check its settings: {settings}"
-    return failed(name, probe.message, fix)
+    return failed(name, probe.message, calendar_fix(probe.name, probe.remedy, retry=probe.retry))
+
+
+def calendar_fix(name: str, remedy: str | None, *, retry: bool) -> str:
+    """What to do about a calendar that failed: the source's own fix where it knows one, else
+    where to look (its address when waiting may help, its settings when not)."""
+    settings = f"nudger config get calendars.{name}"
+    if remedy:
+        return remedy
+    if retry:
+        return f"if the server is up and reachable from here, check its address: {settings}"
+    return f"check its settings: {settings}"

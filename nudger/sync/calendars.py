@@ -111,7 +111,11 @@ def sync_all(
             outcomes.append(_failed(store, name, error, now))
         except Exception as error:  # a bug in one adapter must not stop the others
             log.exception("%s: sync failed unexpectedly", name)
-            unexpected = SourceError(f"unexpected {type(error).__name__}: {error}", retry=True)
+            unexpected = SourceError(
+                f"unexpected {type(error).__name__}: {error}",
+                retry=True,
+                remedy=f"see where it happens: nudger -v calendars test {name}",  # as doctor
+            )
             outcomes.append(_failed(store, name, unexpected, now))
     rules = with_learnt(rules, sync_state.learnt_addresses(store.db))
     with store.transaction():

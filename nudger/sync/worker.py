@@ -26,6 +26,7 @@ from nudger.config.core_values import rules_from
 from nudger.config.timezone import user_zone
 from nudger.errors import NudgerError
 from nudger.log.store import Store
+from nudger.sync import log_lines
 from nudger.sync.calendars import Trust, factories, sync_all, window_for
 
 log = logging.getLogger("nudger.sync")
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--now", required=True, type=datetime.fromisoformat)
     parser.add_argument("--config", type=Path)
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    log_lines.set_up(logging.INFO)
     try:
         settings = config_file.load(arguments.config).settings
         zone = user_zone(settings.me.timezone)

@@ -1,5 +1,6 @@
 """Every command, group and subcommand explains itself: `--help` opens with a one-line summary
-and ends with an example (an epilog starting "Example:" or "Examples:").
+and ends with an example (an epilog starting "Example:" or "Examples:"); a flag shows no type
+(no `<bool>`), an option that takes a value shows its type.
 
 The command tree is walked from `load_commands()`, so a command added anywhere is checked without
 a list to keep up to date. (The sample config is checked against the settings schema in
@@ -72,3 +73,22 @@ def test_help_shows_both(cli: RunCli, path: str) -> None:
     assert " ".join(command.help.split("\n\n")[0].split()) in shown
     if command.epilog:
         assert " ".join(command.epilog.split()) in shown
+
+
+@pytest.mark.parametrize("path", each())
+def test_flags_show_no_type(cli: RunCli, path: str) -> None:
+    """A flag takes no value, so its help row has no type: `--once <bool>` read as if it wanted
+    one (typer 0.29 writes `<bool>` after every flag unless told otherwise)."""
+    result = cli(*path.split(), "--help")
+    assert result.code == 0, result.err
+    assert "<bool>" not in result.out, result.out
+    assert "Traceback" not in result.out + result.err
+    assert "--help" in result.out and "Show this message and exit." in result.out
+
+
+def test_options_that_take_a_value_keep_their_type(cli: RunCli) -> None:
+    shown = cli("balance", "--help").out
+    rows = {line.split()[1]: line for line in shown.splitlines() if line.startswith("│ --")}
+    assert "<str>" in rows["--since"]
+    assert rows["--json"].split("│")[1].split() == ["--json", "Print", "JSON."]
+    assert "<path>" in cli("--help").out  # --config

@@ -16,3 +16,10 @@ def test_control_characters_are_neutralized() -> None:
 
 def test_ordinary_text_is_untouched() -> None:
     assert printable("Café ☕ mit Ängie — 20:30") == "Café ☕ mit Ängie — 20:30"
+
+
+def test_a_long_excerpt_is_cut_and_the_cut_is_marked() -> None:
+    line = "x" * 10_000
+    assert printable(line) == "x" * 499 + "…"
+    assert printable(line, limit=20) == "x" * 19 + "…"
+    assert printable("x" * 500) == "x" * 500
