@@ -89,3 +89,37 @@ def test_plans_deleted_after_they_happened_change_nothing(driver: Driver, tmp_pa
         outcome = sync(store, driver, AFTER)
         assert (outcome.ok, outcome.new_facts) == (True, 0)
         assert facts(store) == before
+
+
+@sources()
+def test_one_story_of_changes_gives_the_same_facts_from_every_system(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """A month of a calendar, synced midway and again after it changed: my dinner (Sam, not
+    tracked, declined it, so it is not said to have happened), then deleted (history);
+    Alex's weekly climbing with a date struck out from the start (never a plan), a date
+    struck out later (Alex cancelled it) and a date moved (Alex moved it). Every system must
+    give these very facts, and a last sync none."""
+    midway = at(4, 1, 12)
+    struck_first, struck_later, moved = at(3, 29, 18), at(4, 5, 18), at(4, 12, 18)
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        put(driver, DINNER, replace(CLIMBING, exdates=(struck_first,)))
+        assert sync(store, driver, midway).ok
+        driver.delete(DINNER.uid)
+        driver.put(
+            replace(
+                CLIMBING,
+                exdates=(struck_first, struck_later),
+                moved=((moved, moved + timedelta(days=1)),),
+            )
+        )
+        assert sync(store, driver, midway).ok
+        assert sync(store, driver, midway).new_facts == 0
+        tally = sorted((kind, who.value) for kind, who, _ in facts(store))
+    assert tally == [
+        ("cancelled", "them"),  # the date struck out later
+        ("happened", "unknown"),  # the first climbing date
+        ("plan", "me"),  # the dinner, kept though its event is gone
+        ("plan", "them"),  # the series, once
+        ("rescheduled", "them"),  # the moved date
+    ]
