@@ -133,12 +133,17 @@ def lost_too_much(
             f"it came back empty, and it showed {_plans(len(alive))} still to come before "
             "(an empty, moved or unmounted folder, or a server that lost its data?)"
         )
-    if len(lost) >= 2 and len(lost) > max_share * len(alive):
+    if len(lost) < 2 or len(lost) <= max_share * len(alive):
+        return None
+    if len(lost) == len(alive):
         return (
-            f"it no longer shows {len(lost)} of the {_plans(len(alive))} still to come it "
-            f"showed before, more than sync.max_vanished_share ({max_share:g}) allows at once"
+            f"it no longer shows any of the {_plans(len(alive))} still to come it showed before "
+            "(an emptied calendar, or a server that lost its data?)"
         )
-    return None
+    return (
+        f"it no longer shows {len(lost)} of the {_plans(len(alive))} still to come it "
+        f"showed before, more than sync.max_vanished_share ({max_share:g}) allows at once"
+    )
 
 
 def _plans(count: int) -> str:

@@ -123,3 +123,36 @@ def test_one_story_of_changes_gives_the_same_facts_from_every_system(
         ("plan", "them"),  # the series, once
         ("rescheduled", "them"),  # the moved date
     ]
+
+
+@sources()
+def test_a_calendar_emptied_changes_nothing_until_it_is_back(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """A collection emptied (a server that lost its data, a folder unmounted) is a failed sync:
+    no fact, the state kept, and the plans coming back add nothing. Google alone says what became
+    of each date of a deleted series (cancelled), and is believed."""
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        put(driver, DINNER, CLIMBING)
+        assert sync(store, driver, BEFORE).ok
+        before = facts(store)
+        for event in (DINNER, CLIMBING):
+            driver.delete(event.uid)
+        refused = sync(store, driver, BEFORE)
+        if driver.kind == "google":  # Google says why: it lists a deleted series' dates cancelled
+            assert refused.ok and [(k, w) for k, w, _ in facts(store, Kind.CANCELLED)] == [
+                *[(Kind.CANCELLED, Who.THEM)] * 4,
+                (Kind.CANCELLED, Who.UNKNOWN),  # the single dinner: a bare deletion
+            ]
+            return
+        assert not refused.ok
+        assert "came back empty" in refused.message or "any of the 2 plans" in refused.message
+        assert (
+            refused.remedy
+            == "if they really were removed: nudger daemon --once --accept-removals contract"
+        )
+        assert facts(store) == before
+        put(driver, DINNER, CLIMBING)
+        back = sync(store, driver, BEFORE)
+        assert (back.ok, back.new_facts) == (True, 0)
+        assert facts(store) == before
