@@ -153,7 +153,8 @@ def plans_review(
     ctx: typer.Context,
     person: Annotated[str | None, typer.Argument(help="One person (name or alias).")] = None,
 ) -> None:
-    """Go through the plans whose initiator is unknown and say whose idea each was."""
+    """Say whose idea each plan of unknown initiator was, and what became of vanished ones."""
+    from nudger.cli import review_removals
     from nudger.config.core_values import rules_from
     from nudger.views.plans import review
 
@@ -165,14 +166,17 @@ def plans_review(
     if found.waiting:
         waiting = _plans(found.waiting)
         typer.echo(f"Not in the log until the next sync (nudger daemon --once): {waiting}.")
-    if not found.questions:
-        typer.echo("No plan's initiator is unknown: nothing to review.")
-        return
-    total = len(found.questions)
-    typer.echo(f"{_plans(total)} with an unknown initiator; each answer is kept at once.")
-    with run.store() as store:
-        tally = _walk(store, found.questions, run)
-    typer.echo(_summary(tally, total))
+    if found.questions:
+        total = len(found.questions)
+        typer.echo(f"{_plans(total)} with an unknown initiator; each answer is kept at once.")
+        with run.store() as store:
+            tally = _walk(store, found.questions, run)
+        typer.echo(_summary(tally, total))
+        if tally["asked"] < total:  # quit, or the answers ran out
+            return
+    else:
+        typer.echo("No plan's initiator is unknown.")
+    review_removals.walk(run, only, _echo)
 
 
 def _selection(upcoming: bool, missed: bool, unclassified: bool) -> Selection:

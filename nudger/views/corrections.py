@@ -75,3 +75,17 @@ def correct(store: Store, entry_id: int, by: Who | None, now: datetime) -> Corre
         if after is not None:
             store.insert(after, now)
     return Corrected(before, after)
+
+
+def open_removals(store: Store, person: str | None) -> list[Entry]:
+    """The upcoming plans that vanished with nothing saying why (`nudger.core.vanishing`) and
+    that nobody settled yet, oldest first: what `plans review` asks about after the plans."""
+    found = queries.entries(store.db, kinds=[Kind.CANCELLED])
+    return [
+        entry
+        for entry in found
+        if entry.details.get("removed")
+        and not entry.superseded
+        and entry.who is Who.UNKNOWN
+        and (person is None or entry.person == person)
+    ]

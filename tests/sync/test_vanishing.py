@@ -8,8 +8,10 @@ says it is real; a file that cannot be read, or is cut short, for one sync chang
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -210,3 +212,26 @@ def test_a_file_that_cannot_be_opened_for_one_sync_changes_nothing(
     assert "✓ local: 0 new facts, 1 items skipped" in result.out
     assert "soon-3.ics: cannot be read (Permission denied)" in result.err
     assert balance(cli) == before
+
+
+def test_plans_review_asks_what_became_of_a_vanished_plan(
+    cli: RunCli, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced(cli)
+    before = balance(cli)
+    for name in ("soon-1.ics", "soon-3.ics"):
+        (folder / name).unlink()
+    assert "✓ local: 2 new facts" in synced(cli, "--accept-removals", "local")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("t\nn\n"))  # theirs; and no cancellation
+    result = cli("plans", "review")
+    assert result.code == 0, result.err
+    said = " ".join(result.out.split())
+    assert "2 plans gone from a calendar with nothing saying why (counted as nobody's):" in said
+    assert "[1/2] Plan soon-1" in said and "cancelled by them" in said
+    assert "[2/2] Plan soon-3" in said and "no cancellation: it no longer counts" in said
+    assert "Settled 2 of 2 plans." in said
+    counts = before["cancellations"]
+    assert isinstance(counts, dict)
+    assert balance(cli) == before | {"cancellations": counts | {"them": counts["them"] + 1}}
+    again = cli("plans", "review")
+    assert "gone from a calendar" not in again.out  # settled, never asked again
