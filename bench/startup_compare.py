@@ -4,11 +4,12 @@
     python -m bench.startup_compare --against REV --entries 100000 --rounds 31
 
 A restructuring must not make the query commands slower to start. This builds the log once
-(`bench/.work/`, shared with `bench.balance_speed`), checks REV out into a worktree of its own,
-and runs `python -P -m nudger balance --json` over a fixed window from each tree with the same
+(`bench/.work/`, built by REV's own code so that REV can read it; this checkout reads a copy,
+which it may migrate to a newer schema), checks REV out into a worktree of its own, and runs
+`python -P -m nudger balance --json` over a fixed window from each tree with the same
 interpreter and packages (`PYTHONPATH` picks the tree, `-P` keeps the working folder off the
-path), taking turns within every round in a rotated order; the first round is a warm-up.
-Both trees must print the same answer (for the keys the older one has).
+path), taking turns within every round in a rotated order; the first round is a warm-up. Both
+trees must print the same answer (for the keys the older one has).
 
 Each run is timed twice: wall clock, and the CPU time the child used (user + system, from
 `getrusage`), which a busy or noisy virtual machine disturbs far less. The bar: this checkout's
@@ -23,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.balance_speed import child_env, prepare_log, write_config  # noqa: E402
+from bench.balance_speed import child_env, write_config  # noqa: E402
 
 BEFORE_LAYERS = "b944cc7"
 NOISE = 1.05
@@ -57,6 +60,23 @@ def checkout(revision: str, work: Path) -> Path:
             ["git", "worktree", "add", "--detach", "-q", str(tree), sha], cwd=ROOT, check=True
         )
     return tree
+
+
+def logs(older: Path, data: Path, entries: int) -> dict[str, Path]:
+    """The log each tree reads: built by the older tree (so it is of a schema that tree knows),
+    and a fresh copy of it for this checkout, which may migrate its copy to a newer schema
+    (once, in the warm-up round) without touching the older tree's."""
+    script = "from pathlib import Path; from bench.balance_speed import prepare_log; "
+    script += f"prepare_log(Path({str(data)!r}), {entries}, rebuild=False)"
+    subprocess.run(
+        [sys.executable, "-P", "-c", script],
+        env=os.environ | {"PYTHONPATH": str(older)},
+        check=True,
+    )
+    now = data.with_name(data.name + "-now")
+    shutil.rmtree(now, ignore_errors=True)
+    shutil.copytree(data, now)
+    return {"before": data, "now": now}
 
 
 def measure(
@@ -121,15 +141,21 @@ def main() -> None:
     work: Path = arguments.work_dir.resolve()
     home = work / f"balance-{arguments.entries}"
     print(f"log of {arguments.entries:,} entries")
-    prepare_log(home / "data", arguments.entries, rebuild=False)
     write_config(home / "config.toml")
     trees = {"before": checkout(arguments.against, work), "now": ROOT}
-    env = child_env(home / "config.toml", home / "data")
+    data = logs(trees["before"], home / f"data-{trees['before'].name}", arguments.entries)
     # A fixed window, so both trees answer the same question whatever second they run in.
     query = ["balance", "--json", "--since", "2026-08-01", "--until", "2026-11-01"]
     commands = {name: [sys.executable, "-P", "-m", "nudger", *query] for name in trees}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode, as after `pip install`
-    envs = {name: env | {"PYTHONPATH": str(tree)} for name, tree in trees.items()}
+    envs = {
+        name: {
+            key: value
+            for key, value in child_env(home / "config.toml", data[name]).items()
+            if key != "PYTHONDONTWRITEBYTECODE"  # cached bytecode, as after `pip install`
+        }
+        | {"PYTHONPATH": str(tree)}
+        for name, tree in trees.items()
+    }
     answers = {
         name: json.loads(
             subprocess.run(commands[name], env=envs[name], capture_output=True, check=True).stdout

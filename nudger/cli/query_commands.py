@@ -119,6 +119,11 @@ def settleable(run: Session, store: Store, reports: list[PersonBalance]) -> list
     reads the sync state and detection, so only when some balance has unknowns at all."""
     if not any(report.initiations.unknown for report in reports):
         return reports
+    from nudger.log import queries
+
+    windows = {(report.since, report.until) for report in reports}
+    if not any(queries.any_unknown_calendar_plan(store.db, *window) for window in windows):
+        return reports  # the unknowns were logged by hand: no review can settle them
     from nudger.views.unsettled import with_reviewable
 
     return with_reviewable(store, run.query_settings.people, reports)

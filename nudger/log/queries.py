@@ -152,6 +152,8 @@ def settled_neither(
     """The kind and time of each current entry of `kinds` in [since, until) that was settled as
     neither side's (`nudger.core.model.settled_unknown`, in SQL): the balance takes them out
     of the unknown side. Only corrections carry that mark, so only they are read."""
+    if not _any_key(db, f"{MARK_SOURCE}:"):  # most logs hold no correction at all
+        return []
     marks = ", ".join("?" for _ in kinds)
     rows = db.execute(
         f"""
@@ -162,6 +164,38 @@ def settled_neither(
         (person, bound(since), bound(until), *kinds, MARK_SOURCE, NEITHER),
     )
     return [(str(kind), from_timestamp(int(at))) for kind, at in rows]
+
+
+def any_unknown_calendar_plan(db: sqlite3.Connection, since: datetime, until: datetime) -> bool:
+    """Whether a plan of unknown side seen in a calendar (or a correction of one) stands in
+    [since, until): only those can `plans review` settle, so without one nothing reads the
+    sync state to count them. A plan's key starts with `calendar:` or `mark:`, and the key's
+    index is the one to walk (`+` keeps SQLite off the others): plans of unknown side are few
+    among the entries of a window."""
+    return any(
+        db.execute(
+            f"""
+            SELECT 1 FROM entry
+            WHERE key >= ? AND key < ? AND +kind = 'plan' AND +who = 'unknown'
+              AND +at >= ? AND +at < ? AND {_CURRENT} LIMIT 1
+            """,  # noqa: S608 - only a constant is interpolated
+            (prefix, _after(prefix), bound(since), bound(until)),
+        ).fetchone()
+        for prefix in ("calendar:", f"{MARK_SOURCE}:")
+    )
+
+
+def _any_key(db: sqlite3.Connection, prefix: str) -> bool:
+    """Whether any entry's key starts with `prefix` (one step down the key's index)."""
+    found = db.execute(
+        "SELECT 1 FROM entry WHERE key >= ? AND key < ? LIMIT 1", (prefix, _after(prefix))
+    ).fetchone()
+    return found is not None
+
+
+def _after(prefix: str) -> str:
+    """The first string after every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def entries(
