@@ -214,7 +214,8 @@ def _print_rows(rows: Sequence[PlanRow | MissedRow], zone: tzinfo) -> None:
         if isinstance(row, PlanRow):
             side = _SIDE_WORDS[row.initiator]
             ours = (row.answer or "-", row.my_answer or "-", row.plan_status, side, _moved(row))
-            lines.append((*first, *ours, printable(row.summary)))
+            seen_in = f"  (in {printable(row.source)})" if ", " in row.source else ""
+            lines.append((*first, *ours, printable(row.summary) + seen_in))
         else:
             lines.append((*first, row.status, printable(str(row.summary))))
     widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]) - 1)]

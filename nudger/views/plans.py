@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -193,7 +193,7 @@ def plan_rows(
         lost = queries.entries(store.db, kinds=[Kind.MISSED, Kind.LOOSE_EXPIRED])
         return [_missed_row(entry) for entry in lost if only is None or entry.person == only]
     sides = initiators(store)
-    stored = list(sync_state.instances(store.db))
+    stored, sources = one_per_occurrence(sync_state.instances(store.db))
     pairs = (
         unknown_plans(stored, sides, rules, only)
         if selection == "unclassified"
@@ -205,8 +205,29 @@ def plan_rows(
         ]
     )
     moved = moves(store)
-    rows = [_plan_row(instance, name, sides, moved, rules, now) for instance, name in pairs]
+    rows = [
+        replace(
+            _plan_row(instance, name, sides, moved, rules, now),
+            source=", ".join(sources[(instance.uid, instance.occurrence)]),
+        )
+        for instance, name in pairs
+    ]
     return [row for row in rows if selection != "upcoming" or row.status == "upcoming"]
+
+
+def one_per_occurrence(
+    instances: Iterable[EventInstance],
+) -> tuple[list[EventInstance], dict[tuple[str, str], list[str]]]:
+    """Each plan instance once, however many sources show it (the same invite in two
+    calendars is one plan, as the log counts it), with the sources that show it, in order."""
+    kept: dict[tuple[str, str], EventInstance] = {}
+    sources: dict[tuple[str, str], list[str]] = {}
+    for instance in instances:
+        key = (instance.uid, instance.occurrence)
+        kept.setdefault(key, instance)
+        if instance.source not in sources.setdefault(key, []):
+            sources[key].append(instance.source)
+    return list(kept.values()), sources
 
 
 def moves(store: Store) -> dict[tuple[str, str, str], tuple[Who, ...]]:

@@ -197,3 +197,21 @@ def test_plans_mark_refuses_a_side_it_does_not_know(cli: RunCli, folder: Path) -
     refused = cli("plans", "mark", lunch["id"], "--by", "nobody")
     assert refused.code == 2
     assert "'me', 'them', 'neither'" in refused.err
+
+
+def test_the_same_invite_in_two_calendars_is_listed_once_naming_both(
+    cli: RunCli, home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """Issue 15 (11): the log counts an invite seen in two sources once; so does `plans`."""
+    folders = [home / "home-cal", home / "work-cal"]
+    tables = ""
+    for folder in folders:
+        folder.mkdir()
+        tables += f'\n[[calendars]]\nname = "{folder.name}"\ntype = "ics"\npath = "{folder}"\n'
+        write_event(folder, "dinner", "Dinner", soon(3), organizer=ALEX, attendees={ME: "ACCEPTED"})
+    write_config(PEOPLE + tables)
+    synced(cli)
+    (row,) = plans_json(cli, "Alex")
+    assert row["source"] == "home-cal, work-cal"
+    listed = cli("plans", "Alex").out
+    assert listed.count("Dinner") == 1 and "(in home-cal, work-cal)" in listed
