@@ -79,9 +79,9 @@ def correct(store: Store, entry_id: int, by: Who | None, now: datetime) -> Corre
 
 def open_removals(store: Store, person: str | None) -> list[Entry]:
     """The upcoming plans that vanished with nothing saying why (`nudger.core.vanishing`) and
-    that nobody settled yet, oldest first: what `plans review` asks about after the plans."""
+    that nobody settled yet, by the plan's date: what `plans review` asks about after the plans."""
     found = queries.entries(store.db, kinds=[Kind.CANCELLED])
-    return [
+    open_ones = [
         entry
         for entry in found
         if entry.details.get("removed")
@@ -89,3 +89,4 @@ def open_removals(store: Store, person: str | None) -> list[Entry]:
         and entry.who is Who.UNKNOWN
         and (person is None or entry.person == person)
     ]
+    return sorted(open_ones, key=lambda e: (str(e.details.get("start")), str(e.person), e.id))
