@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,17 +18,10 @@ import pytest
 
 from nudger import clock
 from tests.conftest import RunCli
-from tests.story import ALEX, CONFIG, ME
+from tests.story import ALEX, ME
+from tests.sync.conftest import lock
 
 TODAY = clock.now().date()
-
-
-@pytest.fixture
-def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
-    calendar = home / "calendar"
-    calendar.mkdir()
-    write_config(CONFIG + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{calendar}"\n')
-    return calendar
 
 
 def plan(title: str, *, days: int = 3, uid: str | None = None, sequence: int = 0) -> str:
@@ -139,14 +131,7 @@ def test_calendars_test_lists_an_unreadable_file_as_skipped_as_sync_does(
     """It crashed with "unexpected PermissionError" where sync reports and goes on."""
     (folder / "open.ics").write_bytes(plan("Open", uid="o1").encode())
     (folder / "locked.ics").write_bytes(plan("Locked", uid="x1", days=4).encode())
-    read = Path.read_bytes
-
-    def locked(path: Path) -> bytes:
-        if path.name == "locked.ics":
-            raise PermissionError(13, "Permission denied", str(path))
-        return read(path)
-
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    lock(monkeypatch, "locked.ics")
     tested = cli("calendars", "test", "local")
     assert tested.code == 0, tested.out + tested.err
     assert "2 .ics files, 1 events" in tested.out
