@@ -122,11 +122,14 @@ def derived_uid(origin: str, component: icalendar.Component) -> str:
 
 
 def content(component: icalendar.Component) -> str:
-    """An event's lines without the stamps a client rewrites on every save (`_RESTAMPED`)."""
+    """An event's lines without the stamps a client rewrites on every save (`_RESTAMPED`);
+    for one icalendar cannot write back, its values as read (never an error: a sync goes on)."""
+    try:
+        lines = component.to_ical().decode("utf-8", errors="replace").splitlines()
+    except Exception:  # icalendar raises many types on values it cannot write
+        lines = [f"{key}:{value}" for key, value in component.property_items(recursive=False)]
     return "\n".join(
-        line
-        for line in component.to_ical().decode("utf-8", errors="replace").splitlines()
-        if line.split(":", 1)[0].split(";", 1)[0].upper() not in _RESTAMPED
+        line for line in lines if line.split(":", 1)[0].split(";", 1)[0].upper() not in _RESTAMPED
     )
 
 
