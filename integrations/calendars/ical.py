@@ -17,6 +17,7 @@ it never skips one in which detection would have found someone.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from bisect import bisect_right
@@ -28,7 +29,6 @@ from typing import Any
 
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
-from icalendar.parser_tools import to_unicode
 
 from nudger.core.addresses import calendar_address
 from nudger.core.events import (
@@ -81,7 +81,8 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
     timezones: list[icalendar.Component] = []
     problems: list[str] = []
     unread: list[str] = []
-    for origin, text in texts:
+    for origin, raw in texts:
+        text = decode(raw)
         if not whole(text):
             problems.append(f"{origin}: {CUT_SHORT}")
             unread.append(origin)
@@ -99,10 +100,71 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
                 elif component.name == "VEVENT":
                     uid = str(component.get("UID", "")).strip()
                     if not uid:
-                        problems.append(f"{origin}: an event without a UID was skipped")
-                        continue
+                        uid = derived_uid(origin, component)
+                        if uid in components:  # the same event twice in one file: one event
+                            continue
+                        component.add("UID", uid)
                     components[uid].append((origin, component))
     return Parsed(dict(components), timezones, problems, unread)
+
+
+# What a client rewrites each time it saves an unchanged event: not part of what the event is.
+_RESTAMPED = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE")
+
+
+def derived_uid(origin: str, component: icalendar.Component) -> str:
+    """An identity for an event that has no UID (Thunderbird's test files, hand-written ones):
+    its file and its content, so reading the same file again gives the same event (logged
+    once), whatever stamps the client rewrote. An event edited in place is a new one, as it
+    would be for a calendar that gave it no name."""
+    text = "\n".join([origin, content(component)])
+    return f"nudger-derived-{hashlib.sha256(text.encode()).hexdigest()[:24]}"
+
+
+def content(component: icalendar.Component) -> str:
+    """An event's lines without the stamps a client rewrites on every save (`_RESTAMPED`);
+    for one icalendar cannot write back, its values as read (never an error: a sync goes on)."""
+    try:
+        lines = component.to_ical().decode("utf-8", errors="replace").splitlines()
+    except Exception:  # icalendar raises many types on values it cannot write
+        lines = [f"{key}:{value}" for key, value in component.property_items(recursive=False)]
+    return "\n".join(
+        line for line in lines if line.split(":", 1)[0].split(";", 1)[0].upper() not in _RESTAMPED
+    )
+
+
+# A byte order mark names the encoding; UTF-32's marks begin with UTF-16's, so they come first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def decode(text: bytes | str) -> str:
+    """A text as iCalendar means it, before anything looks at it (`whole` reads its end, so a
+    UTF-16 file read as bytes would look cut short). A byte order mark says the encoding (a
+    Windows Calendar export is UTF-16 LE with one); otherwise UTF-8, and a file that is not
+    UTF-8 is read as Windows-1252, then Latin-1 (which reads any bytes), never refused. Line
+    endings of a lone CR (old Mac exports) become CRLF, which icalendar splits on."""
+    if isinstance(text, bytes):
+        text = _decoded(text)
+    return _LONE_CR.sub("\r\n", text) if "\r" in text and _LONE_CR.search(text) else text
+
+
+def _decoded(data: bytes) -> str:
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return data.decode(encoding, errors="replace")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
 CUT_SHORT = "empty or cut short (it does not end with END:VCALENDAR), so it was not read"
@@ -141,6 +203,7 @@ def parse_relevant(texts: Sequence[tuple[str, bytes | str]], terms: Iterable[str
     pattern = _pattern(terms)
     if pattern is None:
         return parse(texts)
+    texts = [(origin, decode(text)) for origin, text in texts]
     unfolded = [_unfolded(text) for _, text in texts]
     parts = {
         at: parse([texts[at]])
@@ -195,9 +258,9 @@ def _spellings(term: str) -> str:
 
 
 def _unfolded(text: bytes | str) -> str:
-    """The text as icalendar reads it: decoded as icalendar decodes bytes, lines unfolded
+    """The text as icalendar reads it: decoded (`decode`), lines unfolded
     (most texts have no fold, and looking is 15 times faster than the substitution)."""
-    decoded = to_unicode(text)
+    decoded = decode(text)
     return _FOLD.sub("", decoded) if "\n " in decoded or "\n\t" in decoded else decoded
 
 

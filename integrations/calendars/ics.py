@@ -6,7 +6,9 @@ is fetched with the ETag / Last-Modified of the last answer, so an unchanged cal
 `stat` per file or one 304. Whatever is read is read whole (`complete=True`, unless a file could
 not be read): a master and its overrides may sit in different files of a vdir, so series are
 grouped by UID across the folder.
-Only the files that may involve a tracked person are parsed (`ical.parse_relevant`).
+Only the files that may involve a tracked person are parsed (`ical.parse_relevant`). What a
+folder lists and reads, and a UID found in two files, are `folder`'s, for `describe` (`nudger
+calendars test`) as for a sync: one way of reading, so the test says what a sync would do.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from integrations.calendars import ical
+from integrations.calendars import folder, ical
 from nudger.config.calendars import IcsCalendar
 from nudger.ports import Changes, SourceError, Window
 
@@ -44,30 +46,32 @@ class IcsSource:
         return self._sync_path(self.config.path.expanduser(), cursor, window)
 
     def describe(self) -> Sequence[str]:
+        """What a sync would read (the same listing, reading and checks), all of it: no
+        window, no relevance test. What a sync would skip is listed as skipped."""
         if self.config.url is not None:
             text, _ = self._fetch(self.config.url, {})
-            parsed = ical.parse([(self.config.url, text or b"")])
-            return [f"{self.config.url}: {len(parsed.components)} events"]
-        path = self.config.path.expanduser() if self.config.path else Path()
-        files = _files(path, self.name)
-        parsed = ical.parse((str(f), f.read_bytes()) for f in files)
-        lines = [f"{path}: {len(files)} .ics files, {len(parsed.components)} events"]
-        return lines + [f"  skipped: {problem}" for problem in parsed.problems[:10]]
+            head, texts, problems = self.config.url + ":", [(self.config.url, text or b"")], []
+        else:
+            path = self.config.path.expanduser() if self.config.path else Path()
+            listing = folder.read(path, self.name)
+            head = f"{path}: {len(listing.files)} .ics files,"
+            texts, problems = listing.texts, listing.problems
+        parsed, _ = folder.one_master_each(ical.parse(texts))
+        skipped = problems + parsed.problems
+        more = [f"  … and {len(skipped) - 10} more"] if len(skipped) > 10 else []
+        lines = [f"{head} {len(parsed.components)} events"]
+        return lines + [f"  skipped: {problem}" for problem in skipped[:10]] + more
 
     def _sync_path(self, path: Path, cursor: str | None, window: Window) -> Changes:
-        files = _files(path, self.name)
+        files, unlisted = folder.files(path, self.name)
         fingerprint = _fingerprint(files, window)
         if cursor == fingerprint:
             return Changes(changed=(), cursor=cursor, complete=False)
-        texts = []
-        problems = []
-        for file in files:
-            try:
-                texts.append((str(file), file.read_bytes()))
-            except OSError as error:
-                problems.append(f"{file}: cannot be read ({error.strerror})")
-        changes = self._changes(texts, window, fingerprint, _calendar_name(path), problems)
-        return changes if len(texts) == len(files) else replace(changes, complete=False)
+        listing = folder.read_files(files, unlisted)
+        changes = self._changes(
+            listing.texts, window, fingerprint, _calendar_name(path), listing.problems
+        )
+        return changes if listing.complete else replace(changes, complete=False)
 
     def _sync_url(self, url: str, cursor: str | None, window: Window) -> Changes:
         previous = _url_state(cursor)
@@ -90,14 +94,14 @@ class IcsSource:
         """What the texts hold. A text that could not be read leaves the listing incomplete
         (what it held is unknown, so nothing missing from it is taken as removed), and a series
         that could not be expanded is unreadable: its stored plans stand."""
-        parsed = ical.parse_relevant(texts, window.mentions)
+        parsed, doubtful = folder.one_master_each(ical.parse_relevant(texts, window.mentions))
         expanded = ical.instances(parsed, window, source=self.name, calendar=calendar)
         return Changes(
             changed=expanded.resources(),
             cursor=cursor,
             complete=not parsed.unread,
             problems=tuple(problems + expanded.problems),
-            unreadable=tuple(expanded.skipped),
+            unreadable=tuple(expanded.skipped + doubtful),
         )
 
     def _fetch(self, url: str, previous: dict[str, str]) -> tuple[bytes | None, dict[str, str]]:
@@ -134,19 +138,6 @@ class IcsSource:
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise SourceError(f"cannot reach {host}: {reason}", retry=True) from None
-
-
-def _files(path: Path, name: str) -> list[Path]:
-    """The .ics files of a file, a vdir collection or a folder of collections."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise SourceError(
-            f"{path} does not exist",
-            retry=False,  # the setting is wrong, or the folder not made yet: waiting cannot help
-            remedy=f"create it, or fix the path with: nudger config set calendars.{name}.path ...",
-        )
-    return sorted(file for file in path.rglob("*.ics") if file.is_file())
 
 
 def _fingerprint(files: Sequence[Path], window: Window) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,7 +29,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from nudger import adapters
-from nudger.config.settings_core import Duration, Name, Section, WebUrl
+from nudger.config.settings_core import Duration, Name, Section, WebUrl, at_most
 from nudger.errors import NudgerError
 
 
@@ -38,7 +39,7 @@ class CalendarBase(Section):
 
     name: Name = Field(description="a short name for this calendar source")
     enabled: bool = Field(True, description="false pauses syncing without forgetting the source")
-    interval: Duration | None = Field(
+    interval: Annotated[Duration, at_most(timedelta(weeks=1))] | None = Field(
         None, description="how often to sync this source; unset means sync.interval"
     )
     type: str = Field(description="ics, caldav, google, or an installed adapter's type")

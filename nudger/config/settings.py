@@ -9,7 +9,7 @@ written out in `config.example.toml`. Loading the file and the environment is
 from __future__ import annotations
 
 from datetime import time, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -25,6 +25,7 @@ from nudger.config.settings_core import (
     Section,
     Weekday,
     Word,
+    at_most,
     check_people,
     require_unique,
 )
@@ -41,7 +42,9 @@ class Notifications(Section):
         "desktop", description="desktop, console, or an installed nudger.notifiers plugin"
     )
     fallback: str = Field("console", description="used while the backend is unavailable")
-    snooze: Duration = Field(timedelta(hours=1), description="how long Snooze waits")
+    snooze: Annotated[Duration, at_most(timedelta(weeks=1))] = Field(
+        timedelta(hours=1), description="how long Snooze waits"
+    )
     quiet_hours: QuietHours = Field(default_factory=QuietHours)
 
 
@@ -79,7 +82,7 @@ class Conversation(Section):
 
 
 class Dates(Section):
-    lead_times: list[Duration] = Field(
+    lead_times: list[Annotated[Duration, at_most(timedelta(weeks=4))]] = Field(
         [timedelta(days=1), timedelta(hours=2)],
         description="how long before each planned date to remind you; several allowed",
     )
@@ -97,9 +100,13 @@ class Wait(Section):
 
 
 class Sync(Section):
-    interval: Duration = Field(timedelta(minutes=15), description="how often each source syncs")
-    timeout: Duration = Field(timedelta(seconds=30), description="the limit for one network call")
-    backoff_max: Duration = Field(
+    interval: Annotated[Duration, at_most(timedelta(weeks=1))] = Field(
+        timedelta(minutes=15), description="how often each source syncs"
+    )
+    timeout: Annotated[Duration, at_most(timedelta(minutes=10))] = Field(
+        timedelta(seconds=30), description="the limit for one network call"
+    )
+    backoff_max: Annotated[Duration, at_most(timedelta(days=1))] = Field(
         timedelta(hours=1), description="the longest wait between retries of a failing source"
     )
     past: Duration = Field(timedelta(days=365), description="how far back to read events")
@@ -114,11 +121,11 @@ class Sync(Section):
 
 
 class Plans(Section):
-    missed_after: Duration = Field(
+    missed_after: Annotated[Duration, at_most(timedelta(days=365))] = Field(
         timedelta(days=14),
         description="a cancelled or declined plan not replaced within this is missed",
     )
-    loose_expire_after: Duration = Field(
+    loose_expire_after: Annotated[Duration, at_most(timedelta(days=365))] = Field(
         timedelta(days=21), description='a "we should catch up" not scheduled within this lapses'
     )
     me_markers: list[str] = Field(

@@ -46,12 +46,33 @@ def _to_duration(value: Any) -> timedelta:
         return parse_duration(value) if isinstance(value, str) else parse_duration("")
     except UsageError:
         raise ValueError(f"use {DURATION_FORMS}") from None
+    except OverflowError:  # more days than a timedelta holds
+        raise ValueError(f"use at most {format_duration(LONGEST)}") from None
+
+
+# The longest span any setting may be: every duration is added to today's date somewhere (the
+# sync window, the balance window), and one that reaches past the year 9999 would make every
+# sync fail with an OverflowError. Ten years is far beyond any sane value; fields that mean
+# less (a timeout, a snooze) have tighter maxima of their own (`at_most`).
+LONGEST = timedelta(days=3650)
 
 
 def _non_negative(value: timedelta) -> timedelta:
     if value < timedelta(0):
         raise ValueError("a duration cannot be negative")
     return value
+
+
+def at_most(limit: timedelta) -> AfterValidator:
+    """The maximum of a `Duration` field, as the schema's own check: `config set`, `doctor` and
+    loading all refuse a longer value, with the maximum in the units a user writes."""
+
+    def check(value: timedelta) -> timedelta:
+        if value > limit:
+            raise ValueError(f"use at most {format_duration(limit)}")
+        return value
+
+    return AfterValidator(check)
 
 
 def _to_clock(value: Any) -> time:
@@ -116,6 +137,7 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_to_duration),
     AfterValidator(_non_negative),
+    at_most(LONGEST),
     PlainSerializer(format_duration, return_type=str),
 ]
 ClockTime = Annotated[

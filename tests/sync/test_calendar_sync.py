@@ -28,14 +28,6 @@ CORPORA = [
 ]
 
 
-@pytest.fixture
-def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
-    calendar = home / "calendar"
-    calendar.mkdir()
-    write_config(CONFIG + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{calendar}"\n')
-    return calendar
-
-
 def write_story(folder: Path) -> None:
     for name, text in story(TODAY).events.items():
         (folder / name).write_bytes(text)

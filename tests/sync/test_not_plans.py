@@ -109,14 +109,6 @@ PLANS = {  # all-day plans: a solo entry (whose idea? unknown) and an invitation
 }
 
 
-@pytest.fixture
-def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
-    calendar = home / "calendar"
-    calendar.mkdir()
-    write_config(CONFIG + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{calendar}"\n')
-    return calendar
-
-
 def write(folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (folder / f"{name}.ics").write_text(text, encoding="utf-8")

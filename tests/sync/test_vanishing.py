@@ -22,6 +22,7 @@ import pytest
 from nudger import clock
 from tests.conftest import RunCli
 from tests.story import ALEX, CONFIG, ME, story
+from tests.sync.conftest import lock
 
 TODAY = clock.now().date()
 UPCOMING = ("soon-1.ics", "soon-2.ics", "soon-3.ics")
@@ -199,14 +200,7 @@ def test_a_file_that_cannot_be_opened_for_one_sync_changes_nothing(
     by the error reading such a file raises."""
     synced(cli)
     before = balance(cli)
-    read = Path.read_bytes
-
-    def locked(path: Path) -> bytes:
-        if path.name == "soon-3.ics":
-            raise PermissionError(13, "Permission denied", str(path))
-        return read(path)
-
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    lock(monkeypatch, "soon-3.ics")
     (folder / "soon-3.ics").touch()  # a new modification time: the folder is read again
     result = cli("daemon", "--once")
     assert "✓ local: 0 new facts, 1 items skipped" in result.out
