@@ -57,7 +57,7 @@ WIDE_EMAILS = (
     "john_doe@host.com",
 )
 WIDE_WORDS = ("meeting", "event", "test", "review", "conference")
-WIDE_SPAN = ('past = "20425d"', 'future = "3650d"')  # from early 1971 to 2036, as of 2026
+WIDE_SPAN = ('past = "3650d"', 'future = "3650d"')  # the widest window sync allows: 2016 to 2036
 SCENARIOS = ("user", "mentions", "wide")
 MORE = re.compile(r"… and (\d+) more skipped")
 RAW_WARNING = re.compile(r"\.py:\d+: \w*(Warning|Guessed)\b")

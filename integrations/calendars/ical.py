@@ -167,18 +167,27 @@ def _decoded(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-CUT_SHORT = "empty or cut short (it does not end with END:VCALENDAR), so it was not read"
+CUT_SHORT = (
+    "empty or cut short (it does not end with the END of what it begins), so it was not read"
+)
 
 
 def whole(text: bytes | str) -> bool:
-    """Whether a text ends as an iCalendar object does: a file being rewritten (truncated,
-    then written) or cut by a full disk does not, and must not read as "no events"."""
-    tail = text[-64:].rstrip()
-    return (
-        (tail.decode("latin-1") if isinstance(tail, bytes) else tail)
-        .upper()
-        .endswith("END:VCALENDAR")
-    )
+    """Whether a text ends as the iCalendar object it begins does (END:VCALENDAR after a
+    BEGIN:VCALENDAR, END:VEVENT after a bare BEGIN:VEVENT, as some exports write): a file being
+    rewritten (truncated, then written) or cut by a full disk does not, and must not read as
+    "no events"; an empty file is no object either."""
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")
+    first = _FIRST_BEGIN.search(text[:4096])
+    if first is None:
+        return False
+    return text[-256:].rstrip().upper().endswith(f"END:{first[1].upper()}")
+
+
+_FIRST_BEGIN = re.compile(
+    r"^(?:\ufeff|\xef\xbb\xbf)?[ \t]*BEGIN:([A-Za-z-]+)[ \t]*\r?$", re.MULTILINE
+)
 
 
 def mentioning(terms: Iterable[str]) -> Callable[[bytes | str], bool]:

@@ -44,7 +44,9 @@ def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
     (calendar / f"party{HOSTILE.replace(chr(0), '')}.ics").write_bytes(
         f"BEGIN:VCALENDAR\r\n{HOSTILE}not a calendar\r\nEND:VCALENDAR\r\n".encode()
     )
-    (calendar / "nul.ics").write_bytes(b"\x00\x00\x1b[2Jnot a calendar\x00\r\nEND:VCALENDAR\r\n")
+    (calendar / "nul.ics").write_bytes(
+        b"BEGIN:VCALENDAR\r\n\x00\x00\x1b[2Jnot a calendar\x00\r\nEND:VCALENDAR\r\n"
+    )
     (calendar / "broken.ics").write_bytes(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\n"
         f"UID:broken{HOSTILE}\r\nSUMMARY:Alex {HOSTILE}\r\nDTSTART:garbage{HOSTILE}\r\n"

@@ -32,7 +32,7 @@ from nudger.ports import Window
 from tests.real_world import INSTALLED, ME, TRACKED, assemble
 
 SOURCES = [origin.name for origin in INSTALLED] + ["written-here"]
-# The commonest addresses and title words of these files; 10,000 days back reaches ~1999.
+# The commonest addresses and title words of these files; 3650d (the most sync.past allows) reaches 2016.
 CONFIG = f"""\
 [me]
 name = "Sam"
@@ -40,7 +40,7 @@ emails = ["{ME}"]
 timezone = "Europe/Berlin"
 
 [sync]
-past = "10000d"
+past = "3650d"
 future = "90d"
 
 [[people]]
