@@ -30,6 +30,7 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar.parser_tools import to_unicode
 
+from integrations.calendars import mend
 from nudger.core.addresses import calendar_address
 from nudger.core.events import (
     Attendee,
@@ -93,6 +94,7 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
             unread.append(origin)
             continue
         for calendar in calendars:
+            problems += mend.mend(calendar, origin)  # its zones, broken metadata, shapes
             for component in calendar.walk():
                 if component.name == "VTIMEZONE":
                     timezones.append(component)
