@@ -118,7 +118,10 @@ def mend(calendar: icalendar.Component, origin: str) -> list[str]:
     zones = _Zones(calendar)
     problems: list[str] = []
     for event in calendar.walk("VEVENT"):
-        found = _metadata(event) + _zoned(event, zones) + _shaped(event)
+        try:
+            found = _metadata(event) + _zoned(event, zones) + _shaped(event)
+        except Exception as error:  # a shape not foreseen here must not cost the file
+            found = [f"it could not be checked ({type(error).__name__}), so it was read as is"]
         if found:  # most events have nothing to say: name them only then
             problems += map(_naming(event, origin), found)
     return problems
@@ -178,8 +181,7 @@ def _iana(name: str) -> tzinfo | None:
 def _naming(event: Any, origin: str) -> Callable[[str], str]:
     """How a problem of this event is said: the file, the event's title (or UID) and start."""
     title = str(event.get("SUMMARY", "")).strip() or f"UID {str(event.get('UID', '')).strip()}"
-    start = event.get("DTSTART")
-    raw = getattr(start, "dt", None) if not isinstance(start, vBroken) else None
+    raw = _value(event.get("DTSTART"))
     when = f" on {raw:%Y-%m-%d}" if isinstance(raw, date) else ""
     return lambda text: f"{origin}: event {title!r}{when}: {text}"
 
@@ -231,7 +233,8 @@ def _zoned(event: Any, zones: _Zones) -> list[str]:
 
 
 def _shaped(event: Any) -> list[str]:
-    """A DATE with a TZID is a date; an end before the start, or a negative length, goes."""
+    """A DATE with a TZID is a date; an end before the start, a negative length, or one that
+    cannot be read goes (the start is what the event is known by)."""
     for name in ("DTSTART", "DTEND"):
         prop = event.get(name)
         if (
@@ -240,19 +243,32 @@ def _shaped(event: Any) -> list[str]:
             and isinstance(prop.dt, datetime)
         ):
             event[name] = vDDDTypes(prop.dt.date())
-    start = getattr(event.get("DTSTART"), "dt", None)
+    start = _value(event.get("DTSTART"))
     if not isinstance(start, date):
-        return []
+        return []  # no start to read: expanding it reports the event
     said = []
-    end = getattr(event.get("DTEND"), "dt", None)
+    for name in ("DTEND", "DURATION"):
+        if isinstance(event.get(name), vBroken):
+            del event[name]
+            said.append(f"its {name} cannot be read, {_NO_LENGTH}")
+    end = _value(event.get("DTEND"))
     if isinstance(end, date) and _before(end, start):
         del event["DTEND"]
-        said.append("it ends before it starts, so it was read as starting at DTSTART, no length")
-    length = getattr(event.get("DURATION"), "dt", None)
+        said.append(f"it ends before it starts, {_NO_LENGTH}")
+    length = _value(event.get("DURATION"))
     if isinstance(length, timedelta) and length < timedelta(0):
         del event["DURATION"]
-        said.append("its DURATION is negative, so it was read as starting at DTSTART, no length")
+        said.append(f"its DURATION is negative, {_NO_LENGTH}")
     return said
+
+
+_NO_LENGTH = "so it was read as starting at DTSTART, no length"
+
+
+def _value(prop: Any) -> Any:
+    """A property's value, or None for one absent, repeated or broken (reading a broken one's
+    `dt` raises)."""
+    return None if prop is None or isinstance(prop, (vBroken, list)) else getattr(prop, "dt", None)
 
 
 def _before(end: date, start: date) -> bool:

@@ -119,8 +119,16 @@ EVENING = "DTSTART:20270322T180000Z"
         ((EVENING, "DTEND:20270322T160000Z"), "it ends before it starts"),
         ((EVENING, "DURATION:-PT2H"), "its DURATION is negative"),
         (("DTSTART;TZID=Europe/Berlin:20270322T190000", "DTEND:20270322T170000Z"), "ends before"),
+        ((EVENING, "DTEND:tomorrow"), "its DTEND cannot be read"),
+        ((EVENING, "DURATION:two hours"), "its DURATION cannot be read"),
     ],
-    ids=["dtend-before", "negative-duration", "dtend-before-across-zones"],
+    ids=[
+        "dtend-before",
+        "negative-duration",
+        "dtend-before-across-zones",
+        "dtend-broken",
+        "duration-broken",
+    ],
 )
 def test_an_end_before_the_start_is_reported_and_read_as_no_length(
     tmp_path: Path, times: tuple[str, ...], said: str
@@ -155,3 +163,24 @@ def test_a_date_with_a_tzid_is_an_all_day_event(tmp_path: Path, zone: str) -> No
     day = datetime(2027, 3, 22, tzinfo=BERLIN).astimezone(UTC)  # the day where I am
     assert (dinner.all_day, dinner.start, dinner.end) == (True, day, day + timedelta(days=1))
     assert changes.problems == ()
+
+
+def test_an_event_without_a_readable_start_costs_no_other_event_of_its_file(
+    tmp_path: Path,
+) -> None:
+    broken = (
+        event()
+        .replace("UID:dinner", "UID:broken")
+        .replace("DTSTART:20270322T180000Z", "DTSTART:garbage")
+    )
+    vevent = broken[broken.index("BEGIN:VEVENT") : broken.index("END:VCALENDAR")]
+    both = event().replace("END:VCALENDAR", vevent + "END:VCALENDAR")
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    (folder / "dinner.ics").write_text(both)
+    config = IcsCalendar.model_validate({"name": "local", "type": "ics", "path": str(folder)})
+    changes = IcsSource(config, timeout=5).sync(None, WINDOW)
+    assert [resource.id for resource in changes.changed] == ["dinner"]
+    assert changes.unreadable == ("broken",)  # what the log knew of it stands
+    (problem,) = changes.problems
+    assert "event broken was skipped" in problem
