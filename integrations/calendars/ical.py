@@ -159,7 +159,8 @@ def parse_relevant(texts: Sequence[tuple[str, bytes | str]], terms: Iterable[str
 
 
 def merge(parts: Iterable[Parsed]) -> Parsed:
-    """Several texts' events as one, grouped by UID, each time zone once (the first)."""
+    """Several texts' events as one, grouped by UID, each VTIMEZONE name once (the first):
+    that choice decides no time, since `parse` gave every time its own file's zone (`mend`)."""
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     zones: dict[str, icalendar.Component] = {}
     problems: list[str] = []
