@@ -194,13 +194,18 @@ def _metadata(event: Any) -> list[str]:
         value = event.get(name)
         if value is None:
             continue
-        broken = isinstance(value, (vBroken, list)) or (name == "SEQUENCE" and not _number(value))
-        if broken:
+        if isinstance(value, list):  # which one is meant is not known
+            del event[name]
+            said.append(f"its {name} is written {len(value)} times, {_IGNORED}")
+        elif isinstance(value, vBroken) or (name == "SEQUENCE" and not _number(value)):
             raw = value.to_ical() if hasattr(value, "to_ical") else str(value)
             shown = (raw.decode(errors="replace") if isinstance(raw, bytes) else raw)[:60]
             del event[name]
-            said.append(f"its {name} {shown!r} cannot be read, so it was ignored (event kept)")
+            said.append(f"its {name} {shown!r} cannot be read, {_IGNORED}")
     return said
+
+
+_IGNORED = "so it was ignored (event kept)"
 
 
 def _number(value: Any) -> bool:

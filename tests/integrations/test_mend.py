@@ -85,8 +85,9 @@ CHANGED = datetime(2027, 1, 2, 9, tzinfo=UTC)
         ),
         (replaced("SEQUENCE", "two"), "SEQUENCE", CREATED, CHANGED, 0),
         (replaced("SEQUENCE", "1.5"), "SEQUENCE", CREATED, CHANGED, 0),
+        (event("SEQUENCE:4"), "SEQUENCE", CREATED, CHANGED, 0),  # twice: which is meant?
     ],
-    ids=["created", "last-modified", "dtstamp", "sequence-word", "sequence-fraction"],
+    ids=["created", "last-modified", "dtstamp", "sequence-word", "sequence-fraction", "twice"],
 )
 def test_broken_metadata_costs_only_that_property(
     tmp_path: Path,
