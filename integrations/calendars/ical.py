@@ -30,6 +30,7 @@ from typing import Any
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 
+from integrations.calendars import mend
 from nudger.core.addresses import calendar_address
 from nudger.core.events import (
     Attendee,
@@ -94,6 +95,7 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
             unread.append(origin)
             continue
         for calendar in calendars:
+            problems += mend.mend(calendar, origin)  # its zones, broken metadata, shapes
             for component in calendar.walk():
                 if component.name == "VTIMEZONE":
                     timezones.append(component)
@@ -229,7 +231,8 @@ def parse_relevant(texts: Sequence[tuple[str, bytes | str]], terms: Iterable[str
 
 
 def merge(parts: Iterable[Parsed]) -> Parsed:
-    """Several texts' events as one, grouped by UID, each time zone once (the first)."""
+    """Several texts' events as one, grouped by UID, each VTIMEZONE name once (the first):
+    that choice decides no time, since `parse` gave every time its own file's zone (`mend`)."""
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     zones: dict[str, icalendar.Component] = {}
     problems: list[str] = []

@@ -415,3 +415,30 @@ def test_the_keyring_without_its_package_says_how_to_install_it(
     with pytest.raises(SourceError) as caught:
         dav.sync(None, WINDOW)
     assert "pip install keyring" in caught.value.message
+
+
+def custom_zone_invite(uid: str, offset: str) -> str:
+    """An Outlook invite at 10:00 in a zone of its own called "Customized Time Zone"."""
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Microsoft Corporation//Outlook 16.0//EN\n"
+        "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\nDTSTART:16010101T000000\n"
+        f"TZOFFSETFROM:{offset}\nTZOFFSETTO:{offset}\nEND:STANDARD\nEND:VTIMEZONE\n"
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20270101T000000Z\n"
+        'DTSTART;TZID="Customized Time Zone":20270317T100000\n'
+        'DTEND;TZID="Customized Time Zone":20270317T110000\n'
+        f"SUMMARY:{uid}\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+
+
+def test_each_object_is_read_in_its_own_zones(
+    server: Server, client: DAVClient, tmp_path: Path
+) -> None:
+    """Two objects calling different zones by one name each keep their own (issue 15)."""
+    calendar: Any = client.get_principal().make_calendar(name="Invites", cal_id="invites")
+    calendar.add_event(custom_zone_invite("india", "+0530"))
+    calendar.add_event(custom_zone_invite("brazil", "-0300"))
+    found = by_uid(source(server, tmp_path).sync(None, WINDOW))
+    ((india,), (brazil,)) = found["india"], found["brazil"]
+    half = timedelta(minutes=30)
+    assert (india.start, india.end) == (utc(2027, 3, 17, 4) + half, utc(2027, 3, 17, 5) + half)
+    assert (brazil.start, brazil.end) == (utc(2027, 3, 17, 13), utc(2027, 3, 17, 14))
