@@ -32,7 +32,7 @@ from nudger.ports import Window
 from tests.real_world import INSTALLED, ME, TRACKED, assemble
 
 SOURCES = [origin.name for origin in INSTALLED] + ["written-here"]
-# The commonest addresses and title words of these files; 3650d (the most sync.past allows) reaches 2016.
+# The commonest addresses and title words of these files; 3650d, the most sync.past allows.
 CONFIG = f"""\
 [me]
 name = "Sam"
@@ -154,12 +154,6 @@ def _problems(corpus: Path, name: str) -> tuple[str, ...]:
     return source.sync(None, window).problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 15 items 5 and 9: a file with several events without a UID says "
-    "'an event without a UID was skipped' once per event, the same line each time",
-)
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("name", [origin.name for origin in INSTALLED])
 def test_every_problem_is_reported_once(corpus: Path, name: str) -> None:
