@@ -35,7 +35,7 @@ def too_frequent(entries: Sequence[tuple[str, Any]]) -> str | None:
         rules = component.get("RRULE")
         for rule in rules if isinstance(rules, list) else [rules] if rules else []:
             if _sub_daily(rule):
-                return rule.to_ical().decode("utf-8", "replace")
+                return str(rule.to_ical().decode("utf-8", "replace"))
     return None
 
 
