@@ -145,12 +145,17 @@ class Window:
     without parsing it, an object that contains none (and report one that held a relevant event
     before as it does any other change). Empty: no filter, every object is read. A source that
     skips must treat a cursor made with other mentions as none (objects it skipped may count now).
+
+    `max_instances` bounds the instances one series gives inside the window: a source keeps
+    the first ones from `start` and reports the series as capped (the same ones at every sync,
+    so none of them looks vanished while the bound stays the same).
     """
 
     start: datetime
     end: datetime
     zone: tzinfo
     mentions: frozenset[str] = frozenset()
+    max_instances: int = 2000  # per series (sync.max_instances_per_series)
 
 
 class SourceError(Exception):

@@ -28,9 +28,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import icalendar
-import recurring_ical_events  # type: ignore[import-untyped]
 
-from integrations.calendars import mend
+from integrations.calendars import bounds, mend
 from nudger.core.addresses import calendar_address
 from nudger.core.events import (
     Attendee,
@@ -328,9 +327,14 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
         for _, component in entries:
             group.add_component(component)
         origin = entries[0][0]
+        title = _title(entries)
         try:
+            if (rule := bounds.too_frequent(entries)) is not None:
+                problems.append(f"{origin}: {title} {FREQUENT} ({rule}), so it was not read")
+                skipped.append(uid)
+                continue
             _refuse_endless_rules(entries)
-            expanded = recurring_ical_events.of(group, skip_bad_series=False).between(start, end)
+            expanded, capped = bounds.expand(group, start, end, window.max_instances)
             # recurring-ical-events gives every occurrence a RECURRENCE-ID, a single event's too;
             # only a series has occurrences worth naming, or a moved single event would look
             # like a new one (and the same invite would not match Google's "single").
@@ -347,10 +351,26 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
             problems.append(f"{origin}: event {uid} was skipped ({_reason(error)})")
             skipped.append(uid)
             continue
+        if capped:
+            cap = window.max_instances
+            problems.append(f"{origin}: {title} {CAPPED.format(cap=cap)}")
         found[uid] = tuple(sorted(made, key=lambda i: (i.start, i.occurrence)))
         if struck:
             excluded[uid] = frozenset(struck)
     return Expanded(found, excluded, skipped, problems)
+
+
+FREQUENT = "repeats more often than daily, which no plan with someone does"
+CAPPED = (
+    "has more than {cap} occurrences in the sync window: the first {cap} were read "
+    "(sync.max_instances_per_series)"
+)
+
+
+def _title(entries: Sequence[tuple[str, Any]]) -> str:
+    """How a warning names a series: its title, quoted, or that it has none."""
+    summary = " ".join(str(entries[0][1].get("SUMMARY", "")).split())[:80]
+    return f'"{summary}"' if summary else "an event without a title"
 
 
 def _instance(

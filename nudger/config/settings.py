@@ -118,6 +118,14 @@ class Sync(Section):
         description="the share of a source's upcoming plans that may vanish in one sync before "
         "it is taken as a failure (a wrong path, an unmounted disk), not as removals",
     )
+    max_instances_per_series: int = Field(
+        2000,
+        ge=100,
+        le=100_000,
+        description="the most occurrences of one recurring event read in the sync window (the "
+        "first ones; a series with more is reported, one repeating more often than daily is not "
+        "read at all)",
+    )
 
 
 class Plans(Section):

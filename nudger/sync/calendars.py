@@ -61,7 +61,12 @@ def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
     new day (worth reading again) from a new minute (not)."""
     first = (now - settings.sync.past).astimezone(zone).date()
     last = (now + settings.sync.future).astimezone(zone).date()
-    return Window(local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone), zone)
+    return Window(
+        local_midnight(first, zone),
+        local_midnight(last + timedelta(days=1), zone),
+        zone,
+        max_instances=settings.sync.max_instances_per_series,
+    )
 
 
 def factories(settings: Settings, data_dir: Path) -> list[tuple[str, Callable[[], CalendarSource]]]:
