@@ -163,17 +163,36 @@ def correction(current: Entry, who: Who, key: str) -> NewEntry:
 
 
 def retraction(current: Entry, key: str, reason: str, at: datetime) -> NewEntry:
-    """An entry taking `current` back: it was not a fact at all (the plan that vanished is
-    back, the user says the cancellation was none). Counting skips `current` from then on."""
+    """An entry taking `current` back: it was not a fact at all (the user says the
+    cancellation was none). Counting skips `current` from then on."""
+    return retraction_of(
+        current.key, current.person, current.details, key=key, reason=reason, at=at
+    )
+
+
+def retraction_of(
+    retracted: str,
+    person: str | None,
+    details: Mapping[str, Any],
+    *,
+    key: str,
+    reason: str,
+    at: datetime,
+    source: str = MARK_SOURCE,
+    supersedes: str | None = None,
+) -> NewEntry:
+    """The retraction of the entry keyed `retracted`, superseding it (or `supersedes`, the
+    entry standing for it now, such as a user's correction of it); `details` are kept, with
+    what was retracted and why."""
     return NewEntry(
         at=at,
         kind=Kind.RETRACTED.value,
         who=Who.UNKNOWN,
-        source=MARK_SOURCE,
+        source=source,
         key=key,
-        person=current.person,
-        details={**current.details, "retracted": current.key, "reason": reason},
-        supersedes=current.key,
+        person=person,
+        details={**details, "retracted": retracted, "reason": reason},
+        supersedes=supersedes or retracted,
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nudger.core.events import EventInstance
-from nudger.core.model import Kind, NewEntry, Who
+from nudger.core.model import Kind, NewEntry, Who, retraction_of
 
 REMOVAL_PREFIX = "calendar-removal:"
 
@@ -88,14 +88,14 @@ def retractions(
     """The entries taking back each standing removal of `instance` for `person`: it is there
     again, so it was not removed. `base` is the plan entry detection logs for it."""
     return [
-        NewEntry(
-            at=base.at,
-            kind=Kind.RETRACTED.value,
-            who=Who.UNKNOWN,
-            source=base.source,
+        retraction_of(
+            earlier.key,
+            person,
+            base.details,
             key=f"{earlier.key}:retracted",
-            person=person,
-            details={**base.details, "retracted": earlier.key, "reason": "it is back"},
+            reason="it is back",
+            at=base.at,
+            source=base.source,
             supersedes=earlier.current,
         )
         for earlier in removals.of(instance.uid, instance.occurrence, person)

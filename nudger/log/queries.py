@@ -179,7 +179,7 @@ def any_unknown_calendar_plan(db: sqlite3.Connection, since: datetime, until: da
             WHERE key >= ? AND key < ? AND +kind = 'plan' AND +who = 'unknown'
               AND +at >= ? AND +at < ? AND {_CURRENT} LIMIT 1
             """,  # noqa: S608 - only a constant is interpolated
-            (prefix, _after(prefix), bound(since), bound(until)),
+            (prefix, key_after(prefix), bound(since), bound(until)),
         ).fetchone()
         for prefix in ("calendar:", f"{MARK_SOURCE}:")
     )
@@ -188,12 +188,12 @@ def any_unknown_calendar_plan(db: sqlite3.Connection, since: datetime, until: da
 def _any_key(db: sqlite3.Connection, prefix: str) -> bool:
     """Whether any entry's key starts with `prefix` (one step down the key's index)."""
     found = db.execute(
-        "SELECT 1 FROM entry WHERE key >= ? AND key < ? LIMIT 1", (prefix, _after(prefix))
+        "SELECT 1 FROM entry WHERE key >= ? AND key < ? LIMIT 1", (prefix, key_after(prefix))
     ).fetchone()
     return found is not None
 
 
-def _after(prefix: str) -> str:
+def key_after(prefix: str) -> str:
     """The first string after every string starting with `prefix`."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 

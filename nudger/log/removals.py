@@ -13,6 +13,7 @@ import sqlite3
 
 from nudger.core.model import Kind
 from nudger.core.vanishing import REMOVAL_PREFIX, LoggedRemoval
+from nudger.log.queries import key_after
 
 _CHAINS = """
     WITH RECURSIVE chain (root, details, person, key, kind) AS (
@@ -30,9 +31,9 @@ _CHAINS = """
 
 def logged(db: sqlite3.Connection) -> list[LoggedRemoval]:
     """Every removal ever logged, with the entry standing for it now."""
-    after = REMOVAL_PREFIX[:-1] + chr(ord(REMOVAL_PREFIX[-1]) + 1)
     found = []
-    for root, details, person, current, kind in db.execute(_CHAINS, (REMOVAL_PREFIX, after)):
+    bounds = (REMOVAL_PREFIX, key_after(REMOVAL_PREFIX))
+    for root, details, person, current, kind in db.execute(_CHAINS, bounds):
         data = json.loads(details)
         found.append(
             LoggedRemoval(
