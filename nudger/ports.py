@@ -101,6 +101,10 @@ class Resource:
     id: str
     instances: tuple[EventInstance, ...]
     excluded: frozenset[str] = frozenset()
+    # None: every instance inside the window is listed. Else only those starting at or before
+    # it (a series stopped at `Window.max_instances`): one known before and starting later is
+    # not listed, which says nothing of whether it is still there.
+    read_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

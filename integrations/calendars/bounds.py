@@ -12,8 +12,8 @@ Two bounds, both decided before or while expanding, never after expanding everyt
 - Any other series is expanded in growing spans from the window's start (`expand`), and stops
   once it has more than the cap: the first `cap` instances from the window's start are kept.
   The cap is the same at every sync and the window moves by whole days, so the same instances
-  come back each time and none of them looks vanished; only lowering the cap drops upcoming
-  instances that were read before (they vanish, as the vanishing rules say).
+  come back each time. The resource says where reading stopped (`Resource.read_until`), so an
+  instance beyond it, read before a lower cap, is not taken as vanished: it was not listed.
 """
 
 from __future__ import annotations

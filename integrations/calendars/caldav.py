@@ -33,6 +33,7 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -204,6 +205,7 @@ class CalDAVSource:
             problems += trouble
         found: dict[str, list[EventInstance]] = defaultdict(list)
         excluded: dict[str, set[str]] = defaultdict(set)
+        read_until: dict[str, datetime] = {}
         for key, held in items.items():
             hrefs = {href for href, (_, uids) in held.items() if touched.intersection(uids)}
             for href, (_, text) in self._fetch(client, key, hrefs - set(parsed[key])).items():
@@ -214,12 +216,15 @@ class CalDAVSource:
             for uid in touched.intersection(expanded.found):
                 found[uid].extend(expanded.found[uid])
                 excluded[uid] |= expanded.excluded.get(uid, frozenset())
+                if (until := expanded.read_until.get(uid)) is not None:
+                    read_until[uid] = min(until, read_until.get(uid, until))
         left = {uid for held in items.values() for _, uids in held.values() for uid in uids}
         changed = tuple(
             Resource(
                 uid,
                 tuple(sorted(found[uid], key=lambda i: (i.start, i.occurrence))),
                 frozenset(excluded[uid]),
+                read_until.get(uid),
             )
             for uid in sorted(found)
         )

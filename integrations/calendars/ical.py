@@ -303,12 +303,19 @@ class Expanded:
     excluded: dict[str, frozenset[str]]
     skipped: list[str]
     problems: list[str]
+    read_until: dict[str, datetime] = field(default_factory=dict)  # series stopped at the cap
 
     def resources(self, uids: Iterable[str] | None = None) -> tuple[Resource, ...]:
         """The expanded UIDs (all, or those of `uids`) as resources, in UID order."""
         chosen = sorted(self.found if uids is None else set(uids) & set(self.found))
         return tuple(
-            Resource(uid, self.found[uid], self.excluded.get(uid, frozenset())) for uid in chosen
+            Resource(
+                uid,
+                self.found[uid],
+                self.excluded.get(uid, frozenset()),
+                self.read_until.get(uid),
+            )
+            for uid in chosen
         )
 
 
@@ -317,6 +324,7 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
     found: dict[str, tuple[EventInstance, ...]] = {}
     excluded: dict[str, frozenset[str]] = {}
     skipped: list[str] = []
+    read_until: dict[str, datetime] = {}
     problems = list(parsed.problems)
     start = window.start.astimezone(window.zone)
     end = window.end.astimezone(window.zone)
@@ -354,10 +362,11 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
         if capped:
             cap = window.max_instances
             problems.append(f"{origin}: {title} {CAPPED.format(cap=cap)}")
+            read_until[uid] = max((i.start for i in made), default=window.start)
         found[uid] = tuple(sorted(made, key=lambda i: (i.start, i.occurrence)))
         if struck:
             excluded[uid] = frozenset(struck)
-    return Expanded(found, excluded, skipped, problems)
+    return Expanded(found, excluded, skipped, problems, read_until)
 
 
 FREQUENT = "repeats more often than daily, which no plan with someone does"

@@ -124,6 +124,7 @@ def resource_facts(
     excluded: Collection[str] = frozenset(),
     uninvited: Collection[str] = frozenset(),
     removals: Removals = NO_REMOVALS,
+    read_until: datetime | None = None,
 ) -> list[NewEntry]:
     """The facts of one resource's change: proposed, cancelled, declined, moved, happened.
 
@@ -133,6 +134,8 @@ def resource_facts(
     leaves this empty when the people or addresses changed, as then the rules did, not the
     plan). Otherwise its absence says nothing about who, and `nudger.core.vanishing` decides
     what it means. An instance seen again takes back the removal its vanishing was logged as.
+    One starting after `read_until` (the source stopped reading the series there) was not
+    listed, so its absence means nothing at all.
     """
     facts: list[NewEntry] = []
     before = {instance.occurrence: instance for instance in old}
@@ -144,7 +147,7 @@ def resource_facts(
         if previous is None and removals.logged:
             facts += _returned(instance, rules, now, removals)
     for occurrence, instance in before.items():
-        if occurrence in seen:
+        if occurrence in seen or (read_until is not None and instance.start > read_until):
             continue
         cancelled = replace(instance, status=Status.CANCELLED, updated=None)
         if occurrence in excluded or occurrence in uninvited:

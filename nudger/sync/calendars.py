@@ -223,6 +223,7 @@ def _apply(
             excluded=resource.excluded,
             uninvited=uninvited,
             removals=removals,
+            read_until=resource.read_until,
         )
         if relevant:
             shown = kept(stored.get(resource.id, ()), relevant, now)

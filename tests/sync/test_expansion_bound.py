@@ -101,3 +101,21 @@ def test_a_series_over_the_cap_is_read_up_to_it_and_nothing_vanishes_next_sync(
     assert second.code == 0, second.out + second.err
     assert "✓ local: 0 new facts" in second.out
     assert cli("history", "Alex", "--json").out == before
+
+
+def test_lowering_the_cap_is_no_removal_of_the_dates_it_no_longer_reads(
+    cli: RunCli, folder: Path
+) -> None:
+    """A setting changed, not the calendar: the upcoming dates beyond the new cap were not
+    listed, which says nothing of them, so no removal is logged for them."""
+    (folder / "daily.ics").write_bytes(_calendar("d", "Walk with Alex", -50, "FREQ=DAILY"))
+    assert cli("config", "set", "sync.max_instances_per_series", "200").code == 0
+    assert cli("daemon", "--once").code == 0
+    before = cli("history", "Alex", "--json").out
+    assert cli("config", "set", "sync.max_instances_per_series", "100").code == 0
+    daily = folder / "daily.ics"  # edited, so the folder is read again under the new cap
+    daily.write_bytes(daily.read_bytes().replace(b"Walk with Alex", b"Walk with Alex "))
+    lowered = cli("daemon", "--once")
+    assert lowered.code == 0, lowered.out + lowered.err
+    assert "✓ local: 0 new facts" in lowered.out
+    assert cli("history", "Alex", "--json").out == before
