@@ -153,7 +153,7 @@ def sync_source(
         log.warning("%s: %s", name, problem)
     rules = with_learnt(rules, changes.own_addresses or ())  # used at once, on this very sync
     with store.transaction():
-        stored = sync_state.resources(store.db, name)
+        stored = _listable(sync_state.resources(store.db, name), window)
         gone = _gone(stored, changes)
         doubt = None
         if name not in trust.accept_removals:
@@ -185,6 +185,18 @@ def sync_source(
             now,
         )
     return Outcome(name, True, message, added, changes.problems)
+
+
+def _listable(
+    stored: dict[str, tuple[EventInstance, ...]], window: Window
+) -> dict[str, tuple[EventInstance, ...]]:
+    """What the sync state holds that this sync's window can list: a plan stored under a
+    longer `sync.future` and starting past this window's end is not listed now, which says
+    nothing of it (a shorter setting is no removal)."""
+    return {
+        resource: tuple(i for i in instances if i.start < window.end)
+        for resource, instances in stored.items()
+    }
 
 
 def _gone(stored: dict[str, tuple[EventInstance, ...]], changes: Changes) -> set[str]:

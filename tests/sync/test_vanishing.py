@@ -229,3 +229,15 @@ def test_plans_review_asks_what_became_of_a_vanished_plan(
     assert balance(cli) == before | {"cancellations": counts | {"them": counts["them"] + 1}}
     again = cli("plans", "review")
     assert "gone from a calendar" not in again.out  # settled, never asked again
+
+
+def test_a_shorter_sync_future_is_no_removal_of_the_plans_beyond_it(
+    cli: RunCli, folder: Path
+) -> None:
+    """A setting changed, not the calendar: the plans past the new window are not listed."""
+    synced(cli)
+    before = balance(cli)
+    assert cli("config", "set", "sync.future", "4d").code == 0  # soon-3, in 5 days, is past it
+    (folder / "soon-1.ics").touch()  # the folder is read again
+    assert "✓ local: 0 new facts" in synced(cli)
+    assert balance(cli) == before
