@@ -7,14 +7,16 @@ A calendar source turns what its system holds into `EventInstance`s and reports 
 (`Changes`) or fails loudly (`SourceError`), never silently. A notifier shows plain text and
 reports button presses; escaping for whatever markup a notification server renders is the
 adapter's job, because only it knows the server. Each protocol's docstring is its failure
-contract.
+contract. An export reader (`ExportReader`) turns a chat export or call log into `ChatRecord`s,
+which hold no message text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -240,3 +242,91 @@ class Authorizer(Protocol):
     def __call__(
         self, config: CalendarConfig, /, *, data_dir: Path, open_browser: bool, port: int
     ) -> Path: ...
+
+
+# --- chat exports and call logs -----------------------------------------------------------------
+
+
+class CallType(StrEnum):
+    """What a call record says happened: placed by the user's side, or by the other side and
+    answered or not (a missed call is still the caller's initiative)."""
+
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A participant as an export names them. A reader fills what the export writes and never
+    guesses: `phone` as written (the importer normalizes it), `me` only when the export itself
+    marks the user's side (an SMS of type "sent", Telegram's own account id); None: it does not
+    say, and the importer decides from `me.names` / `me.phones`."""
+
+    name: str | None = None
+    phone: str | None = None
+    me: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """The conversation a record belongs to. `id` is stable across exports of the same chat
+    (Telegram's chat id, the other side's number for SMS and calls, the chat's title for a
+    WhatsApp text export); `with_` is the other side of a one-to-one chat where the export names
+    it (None: it does not, or the chat is a group); `group` is None when the export does not say."""
+
+    id: str
+    title: str | None = None
+    with_: Party | None = None
+    group: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRecord:
+    """One message or call as an export records it: never its text or media. `ident` is the
+    export's own identity of the record, the same in every export that holds it (Telegram's
+    message id; for a format without ids, the time, the sender and a digest of the text and its
+    ordinal among equal ones), which the importer hashes into the log key. `at` is aware: a
+    format that writes local times is read in the zone the reader is given. For a call, `sender`
+    placed it."""
+
+    at: datetime
+    chat: Chat
+    sender: Party
+    ident: str
+    channel: str  # whatsapp, telegram, signal, sms, phone
+    call: CallType | None = None  # None: a message
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A line or item of an export that could not be read; the rest of the file is."""
+
+    where: str  # "line 812", "message 4411", "sms 17"
+    reason: str
+
+
+class ExportFormatError(Exception):
+    """The file is not in this format, or is broken as a whole (cut short, not decodable): one
+    readable sentence naming the file; the importer then commits nothing of it."""
+
+
+class ExportReader(Protocol):
+    """One export format. Implementations live in `integrations/imports/` and are registered in
+    the `nudger.imports` entry point group under their format name.
+
+    The failure contract: `read` yields records in the order of the export, streamed (a 200 MB
+    export is read in bounded memory), a bad item as a `SkippedRecord` and the rest read; a file
+    that is not in the format, or broken as a whole, raises `ExportFormatError` (possibly after
+    some records were yielded: the importer commits nothing of that file)."""
+
+    name: str  # the format name: whatsapp, telegram, signal, sms-backup, csv
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """Whether the file looks like this format, from its name and its first bytes (up to
+        64 KiB); cheap, reads nothing else."""
+        ...
+
+    def read(self, path: Path, *, zone: tzinfo) -> Iterator[ChatRecord | SkippedRecord]:
+        """The records of the export, local times read in `zone`."""
+        ...
