@@ -15,16 +15,10 @@ from datetime import tzinfo
 
 from nudger.cli.report_tables import day, percent, side_words, text
 from nudger.core.balance import leaning_words
+from nudger.core.rhythm import CONTACT_WORDS
 from nudger.views.report_data import MonthFacts, PersonFacts
 from nudger.views.report_overview import ORDER_WORDS
 
-CONTACT_WORDS = {
-    "happened": "a plan",
-    "message": "a message",
-    "call": "a call",
-    "checkin": "a check-in",
-    "gratitude": "thanks",
-}
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 96, 26, 3
 
 

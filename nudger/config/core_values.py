@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from nudger.config.settings_core import WEEKDAYS
 from nudger.core.detect import Rules, Tracked
 from nudger.core.nudges import planning
+from nudger.core.rhythm import contact_kinds
 
 if TYPE_CHECKING:
     from nudger.config.settings import (
@@ -61,7 +62,12 @@ def planning_from(settings: Settings) -> planning.Planning:
     return planning.Planning(
         rules=rules_from(settings),
         people=tuple(
-            planning.Person(person.name, person.kind, frozenset(person.emails))
+            planning.Person(
+                person.name,
+                person.kind,
+                frozenset(person.emails),
+                every=settings.rhythm.every(person),
+            )
             for person in settings.people
             if person.tracked
         ),
@@ -72,6 +78,9 @@ def planning_from(settings: Settings) -> planning.Planning:
         balance=_balance(settings.balance),
         wait=planning.Wait(hold_nudges=settings.wait.hold_nudges),
         quiet_hours=_quiet_hours(settings.notifications.quiet_hours),
+        rhythm=planning.Rhythm(
+            counts=contact_kinds(settings.rhythm.counts), time=settings.rhythm.time
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from nudger.config.settings_core import (
     Me,
     Person,
     PersonKind,
+    Rhythm,
     Section,
     Weekday,
     Word,
@@ -168,6 +169,7 @@ class Settings(Section):
     conversation: Conversation = Field(default_factory=Conversation)
     dates: Dates = Field(default_factory=Dates)
     balance: Balance = Field(default_factory=Balance)
+    rhythm: Rhythm = Field(default_factory=Rhythm)
     wait: Wait = Field(default_factory=Wait)
     sync: Sync = Field(default_factory=Sync)
     plans: Plans = Field(default_factory=Plans)

@@ -146,6 +146,32 @@ ClockTime = Annotated[
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
 Email = Annotated[str, AfterValidator(valid_email)]
+
+# A contact rhythm's bounds: a whole number of days (they are counted as local calendar days),
+# from a day to a year.
+SHORTEST_EVERY = timedelta(days=1)
+LONGEST_EVERY = timedelta(days=365)
+NO_RHYTHM = "none"
+
+
+def _to_every(value: Any) -> timedelta | None:
+    """ "2w", "10d", or "none" (no rhythm); whole days from 1d to 365d."""
+    if value is None or (isinstance(value, str) and value.strip().casefold() == NO_RHYTHM):
+        return None
+    every = _to_duration(value)
+    if every % timedelta(days=1) or not SHORTEST_EVERY <= every <= LONGEST_EVERY:
+        raise ValueError(
+            f"use whole days or weeks from {format_duration(SHORTEST_EVERY)} to "
+            f'{format_duration(LONGEST_EVERY)}, such as 10d or 2w, or "{NO_RHYTHM}"'
+        )
+    return every
+
+
+Every = Annotated[
+    timedelta | None,
+    BeforeValidator(_to_every),
+    PlainSerializer(lambda v: None if v is None else format_duration(v), return_type=str | None),
+]
 Name = Annotated[str, AfterValidator(_name)]
 Word = Annotated[str, AfterValidator(_word)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
@@ -183,6 +209,11 @@ class Person(Section):
     removed: date | None = Field(
         None, description="set by `people remove`: no longer tracked, history kept"
     )
+    every: Every = Field(
+        None,
+        description="the longest you want to go without contact (2w, 30d); unset: the "
+        "rhythm.default_every of their kind",
+    )
 
     @property
     def tracked(self) -> bool:
@@ -209,6 +240,36 @@ class Balance(Section):
         if self.leaning > self.one_sided:
             raise ValueError("leaning must not exceed one_sided")
         return self
+
+
+ContactKindName = Literal["plan", "message", "call", "checkin", "gratitude"]
+
+
+class RhythmDefaults(Section):
+    partner: Every = Field(None, description="the rhythm of partners without one of their own")
+    dating: Every = Field(None, description="the rhythm of people you date, unless set per person")
+    friend: Every = Field(None, description="the rhythm of friends without one of their own")
+    family: Every = Field(None, description="the rhythm of family without one of their own")
+
+
+class Rhythm(Section):
+    default_every: RhythmDefaults = Field(
+        default_factory=RhythmDefaults,
+        description='the rhythm per kind of person; "none" for no rhythm',
+    )
+    counts: list[ContactKindName] = Field(
+        ["plan", "message", "call", "checkin", "gratitude"],
+        description="which logged kinds are contact, in either direction (plan: one that "
+        "happened; a cancelled, declined or missed one never counts)",
+    )
+    time: ClockTime = Field(time(18, 0), description="when a reach-out nudge comes (local time)")
+
+    def every(self, person: Person) -> timedelta | None:
+        """The person's rhythm: their own, else their kind's default, else none."""
+        if person.every is not None:
+            return person.every
+        value: timedelta | None = getattr(self.default_every, person.kind)
+        return value
 
 
 def check_people(people: list[Person]) -> None:
@@ -246,6 +307,7 @@ class QuerySettings(Section):
     me: Me = Field(default_factory=Me)
     people: list[Person] = Field([], description="the people you track ([[people]] tables)")
     balance: Balance = Field(default_factory=Balance)
+    rhythm: Rhythm = Field(default_factory=Rhythm)
 
     @model_validator(mode="after")
     def _unique_names(self) -> QuerySettings:
@@ -265,6 +327,7 @@ SECTION_NAMES = (
     "conversation",
     "dates",
     "balance",
+    "rhythm",
     "wait",
     "sync",
     "plans",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from nudger.core.model import Entry, Kind, NewEntry, Who
-from nudger.core.nudges.nudge import ABOUT_A_PLAN, Nudge
+from nudger.core.nudges.nudge import STILL_PLANNED, Nudge
 from nudger.core.nudges.plans import current_reminder_id
 
 # The kinds of a nudge's life, which settle it one way or another.
@@ -63,14 +63,14 @@ def pending(planned: Sequence[Nudge], records: Sequence[Entry], now: datetime) -
     latest snooze of each nudge unless it was shown, expired or answered after it.
 
     `planned` is the whole plan, settled nudges included: a snoozed nudge about a plan comes
-    back only while the plan still has it, in its current words (`ABOUT_A_PLAN`)."""
+    back only while the plan still has it, in its current words (`STILL_PLANNED`)."""
     settled = handled(records)
     found = [Delivery(n.id, n) for n in planned if n.id not in settled]
     now_planned = {n.id: n for n in planned}
     for key, nudge in _open_snoozes(records).items():
         if now >= nudge.latest:
             continue
-        if nudge.kind in ABOUT_A_PLAN:
+        if nudge.kind in STILL_PLANNED:
             current = now_planned.get(current_reminder_id(nudge.to_json()) or nudge.id)
             if current is None:
                 continue  # the plan moved, was cancelled or was answered since the snooze

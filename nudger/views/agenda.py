@@ -19,6 +19,7 @@ from nudger.core.answers import answer_entries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Entry, Kind
 from nudger.core.nudges import plan
+from nudger.core.rhythm import contact_kinds
 from nudger.log import queries, sync_state
 from nudger.log.store import Store
 
@@ -47,9 +48,10 @@ def pending(
     older_checkins = _last_checkins(db, before=now - back)
     history = [e for e in older_waits + older_checkins if e.key not in seen] + entries
     records = [e for e in history if e.kind in deliveries.KINDS]
+    known = sync_state.instances(db)
     plans = [
         instance
-        for instance in sync_state.instances(db)
+        for instance in known
         if instance.end >= now - _PLANS_ENDED_WITHIN and instance.start <= now + horizon
     ]
     planning = planning_from(settings)
@@ -62,6 +64,8 @@ def pending(
         now=now,
         zone=zone,
         horizon=horizon,
+        ahead=[instance for instance in known if instance.start > now + horizon],
+        earlier=_earlier_contacts(db, settings, before=now - back),
     )
     return deliveries.pending(planned, records, now)
 
@@ -73,6 +77,25 @@ def _last_checkins(db: sqlite3.Connection, *, before: datetime) -> list[Entry]:
         person = queries.person_id(db, name)
         if person is not None:
             found += queries.entries(db, person=person, kinds=[Kind.CHECKIN], until=before, limit=1)
+    return found
+
+
+def _earlier_contacts(
+    db: sqlite3.Connection, settings: Settings, *, before: datetime
+) -> list[Entry]:
+    """For each person with a contact rhythm, their latest contacts before `before` (and, when
+    one is a plan that happened, their plans, which say who proposed it): a rhythm can reach
+    further back than the entries `pending` reads."""
+    kinds = sorted(contact_kinds(settings.rhythm.counts))
+    found: list[Entry] = []
+    for person in settings.people:
+        person_id = queries.person_id(db, person.name)
+        if not person.tracked or settings.rhythm.every(person) is None or person_id is None:
+            continue
+        latest = queries.entries(db, person=person_id, kinds=kinds, until=before, limit=16)
+        found += latest
+        if any(e.kind == Kind.HAPPENED for e in latest):
+            found += queries.entries(db, person=person_id, kinds=[Kind.PLAN], until=before)
     return found
 
 

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta, tzinfo
 from nudger.core.balance import BalanceQuestion, PersonBalance, Sides, month_periods, summarize
 from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.waits import waits
+from nudger.core.rhythm import Contact
 from nudger.log import queries
 from nudger.views.balance import balance_of
-from nudger.views.report_plans import Contact, PlanMark, read_last_contact, read_marks
+from nudger.views.report_plans import PlanMark, read_last_contact, read_marks
 
 THANKS_SHOWN = 10  # the newest gratitude notes listed per person; the counts cover them all
 

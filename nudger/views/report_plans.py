@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nudger.core.model import Entry, Kind, Who
+from nudger.core.rhythm import CONTACT_KINDS, Contact, contact
 from nudger.log import queries
 
 # The log's plan facts the timeline marks, and the mark each is. A loose plan that lapsed is
@@ -28,7 +29,7 @@ MARKS: dict[str, str] = {
     Kind.LOOSE_EXPIRED: "missed",
 }
 # A contact: something that put the two of you in touch (a plan counts once it happened).
-CONTACTS: tuple[str, ...] = (Kind.HAPPENED, Kind.MESSAGE, Kind.CALL, Kind.CHECKIN, Kind.GRATITUDE)
+CONTACTS: tuple[str, ...] = tuple(CONTACT_KINDS.values())
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,6 @@ class PlanMark:
     title: str  # the calendar's title, the note logged with it, or a loose plan's words
     start: datetime | None  # when the plan was to take place, where the calendar said
     loose: bool = False  # a "we should ..." never turned into a plan
-
-
-@dataclass(frozen=True)
-class Contact:
-    """The latest contact: when, what kind of entry, and who made it."""
-
-    at: datetime
-    kind: str
-    who: Who  # for a plan that happened: who proposed it (unknown when the log does not say)
 
 
 def plan_marks(entries: Iterable[Entry]) -> tuple[PlanMark, ...]:
@@ -69,17 +61,6 @@ def plan_marks(entries: Iterable[Entry]) -> tuple[PlanMark, ...]:
     )
 
 
-def contact(latest: Entry, plans: Sequence[Entry]) -> Contact:
-    """The contact `latest` is; a plan that happened is credited to whoever proposed it (the
-    current plan entry of its calendar UID), since the happening itself has no side."""
-    who = latest.who
-    if latest.kind == Kind.HAPPENED:
-        uid = latest.details.get("uid")
-        sides = [p.who for p in plans if not p.superseded and uid and p.details.get("uid") == uid]
-        who = sides[-1] if sides else Who.UNKNOWN
-    return Contact(latest.at, latest.kind, who)
-
-
 def read_marks(
     db: sqlite3.Connection, person: int | None, since: datetime, until: datetime
 ) -> tuple[PlanMark, ...]:
@@ -92,9 +73,13 @@ def read_marks(
 
 
 def read_last_contact(
-    db: sqlite3.Connection, person: int | None, until: datetime
+    db: sqlite3.Connection,
+    person: int | None,
+    until: datetime,
+    kinds: Sequence[str] = CONTACTS,
 ) -> Contact | None:
-    """The person's latest current contact before `until`, however long ago; None if none.
+    """The person's latest current contact (of `kinds`) before `until`, however long ago;
+    None if none.
 
     It reads the newest entries a batch at a time, a bigger batch each time, so a corrected
     (superseded) newest entry never hides an older true one, and a long log is not read whole.
@@ -103,7 +88,7 @@ def read_last_contact(
         return None
     size = 16
     while True:
-        found = queries.entries(db, person=person, kinds=list(CONTACTS), until=until, limit=size)
+        found = queries.entries(db, person=person, kinds=list(kinds), until=until, limit=size)
         current = [e for e in found if not e.superseded]
         if current:
             latest = current[-1]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from nudger.core.balance import Sides, Thresholds, share_me, verdict
-from nudger.core.model import Kind, Who
+from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.context import Context, latest_run
 from nudger.core.nudges.nudge import Nudge, NudgeKind, make_nudge
 from nudger.core.when import local_midnight
@@ -40,30 +40,16 @@ def balance_alerts(c: Context) -> Iterator[Nudge]:
     section = c.planning.balance
     if not section.alerts:
         return
-    thresholds = Thresholds(section.leaning, section.one_sided, section.min_count)
     today = c.now.astimezone(c.zone).date()
     year, week, weekday = today.isocalendar()
     week_start = local_midnight(today - timedelta(days=weekday - 1), c.zone)
     for person in c.people:
         if c.held(person.name, c.now):
             continue
-        counted = [e for e in c.of(person.name) if e.kind in section.kinds and e.at <= c.now]
-        mine = [e for e in counted if e.who is not Who.UNKNOWN]
-        recent = Sides()  # unknowns too: while they outnumber the rest, no verdict is given
-        for entry in counted:
-            if entry.at >= c.now - section.window:
-                recent = recent.plus(entry.who, 1)
-        share = share_me(recent)
-        lopsided = verdict(recent, thresholds) == "one-sided" and share is not None and share > 0.5
-        run = latest_run(mine)
-        streak = run[0] is Who.ME and run[1] >= section.streak
-        if not (lopsided or streak):
+        reason = leaning_on_me(c, person.name)
+        if reason is None:
             continue
-        reason = (
-            f"You started the last {run[1]} in a row with {person.name}."
-            if streak
-            else f"You started {recent.me} of the last {recent.known} things with {person.name}."
-        )
+        mine = [e for e in _counted(c, person.name) if e.who is not Who.UNKNOWN]
         yield make_nudge(
             NudgeKind.BALANCE_ALERT,
             person.name,
@@ -74,6 +60,32 @@ def balance_alerts(c: Context) -> Iterator[Nudge]:
             f"{reason} Try leaving the ball in their court for a while and see if they step up.",
             ("wait", "skip"),
         )
+
+
+def leaning_on_me(c: Context, person: str) -> str | None:
+    """Why the balance with `person` leans on me (my share over `balance.window` is one-sided,
+    by `nudger.core.balance.verdict`, or my current run reaches `balance.streak`), or None when
+    it does not: the balance alert's test, which the reach-out nudge asks too."""
+    section = c.planning.balance
+    thresholds = Thresholds(section.leaning, section.one_sided, section.min_count)
+    counted = _counted(c, person)
+    recent = Sides()  # unknowns too: while they outnumber the rest, no verdict is given
+    for entry in counted:
+        if entry.at >= c.now - section.window:
+            recent = recent.plus(entry.who, 1)
+    share = share_me(recent)
+    lopsided = verdict(recent, thresholds) == "one-sided" and share is not None and share > 0.5
+    run = latest_run([e for e in counted if e.who is not Who.UNKNOWN])
+    if run[0] is Who.ME and run[1] >= section.streak:
+        return f"You started the last {run[1]} in a row with {person}."
+    if lopsided:
+        return f"You started {recent.me} of the last {recent.known} things with {person}."
+    return None
+
+
+def _counted(c: Context, person: str) -> list[Entry]:
+    kinds = c.planning.balance.kinds
+    return [e for e in c.of(person) if e.kind in kinds and e.at <= c.now]
 
 
 def wait_nudges(c: Context) -> Iterator[Nudge]:

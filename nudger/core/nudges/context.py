@@ -29,9 +29,19 @@ class Context:
     plans: tuple[EventInstance, ...]
     waits: tuple[WaitSpan, ...]
     horizon: timedelta
+    ahead: tuple[EventInstance, ...] = ()  # known plans starting after the horizon too
+    # Older entries only the contact rhythm reads: each person's latest contacts (and plans)
+    # before `entries` begin, so a rhythm of months needs no months of log.
+    earlier: tuple[Entry, ...] = ()
 
     def of(self, person: str) -> list[Entry]:
         return [e for e in self.entries if (e.person or "").casefold() == person.casefold()]
+
+    def with_earlier(self, person: str) -> list[Entry]:
+        """The person's entries, the older ones the contact rhythm reads included."""
+        return [e for e in self.earlier if (e.person or "").casefold() == person.casefold()] + (
+            self.of(person)
+        )
 
     def local_days(self, back: int) -> list[date]:
         """Local dates from `back` days before today to the last one the horizon reaches."""

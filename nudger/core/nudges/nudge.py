@@ -28,6 +28,7 @@ class NudgeKind(StrEnum):
     WAIT_REPORT = "wait_report"
     MISSED_FOLLOW_UP = "missed_follow_up"
     WHO_SUGGESTED = "who_suggested"
+    REACH_OUT = "reach_out"
 
     @property
     def label(self) -> str:
@@ -46,6 +47,7 @@ _LABELS = {
     NudgeKind.WAIT_REPORT: "wait over",
     NudgeKind.MISSED_FOLLOW_UP: "missed plan",
     NudgeKind.WHO_SUGGESTED: "whose idea",
+    NudgeKind.REACH_OUT: "keep in touch",
 }
 
 
@@ -55,6 +57,9 @@ _LABELS = {
 ABOUT_A_PLAN = frozenset(
     {NudgeKind.BEFORE_DATE, NudgeKind.WHO_SUGGESTED, NudgeKind.MISSED_FOLLOW_UP}
 )
+# The nudges a snooze brings back only while the plan still has them: those about a plan, and
+# a reach-out (contact logged meanwhile, a wait or a plan ahead withdraws it).
+STILL_PLANNED = ABOUT_A_PLAN | {NudgeKind.REACH_OUT}
 
 # The buttons of the everyday nudges (check-in, gratitude, the monthly conversation).
 DAILY_ACTIONS = ("done", "snooze", "skip")

@@ -8,10 +8,11 @@ validation are the schema's. Weekdays are numbers (Monday 0), as `date.weekday()
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from nudger.core.detect import Rules
+from nudger.core.rhythm import DEFAULT_COUNTS, contact_kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class Person:
     name: str
     kind: str  # partner, dating, friend or family
     emails: frozenset[str]
+    every: timedelta | None = None  # their contact rhythm (their own or their kind's), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,15 @@ class Wait:
 
 
 @dataclass(frozen=True, slots=True)
+class Rhythm:
+    """Contact rhythms: which log kinds are contact (`nudger.core.rhythm.CONTACT_KINDS`'
+    values, a plan counting once it happened) and when a reach-out nudge comes."""
+
+    counts: frozenset[str] = field(default_factory=lambda: contact_kinds(DEFAULT_COUNTS))
+    time: time = time(18, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Planning:
     """Everything `plan()` reads of the settings. `rules` is detection's view (my addresses,
     the tracked people and the words that name them); `people` are the tracked people only."""
@@ -109,3 +120,4 @@ class Planning:
     balance: Balance
     wait: Wait
     quiet_hours: QuietHours
+    rhythm: Rhythm = field(default_factory=Rhythm)
