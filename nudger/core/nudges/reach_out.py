@@ -45,7 +45,7 @@ def reach_outs(c: Context) -> Iterator[Nudge]:
             due = at(day, rhythm.time, c.zone)
             if c.planning.wait.hold_nudges and c.held(person.name, max(due, c.now)):
                 continue
-            days = (day - last.at.astimezone(c.zone).date()).days
+            days = (max(day, today) - last.at.astimezone(c.zone).date()).days
             title, body, actions = _words(c, person, last, days)
             yield make_nudge(
                 NudgeKind.REACH_OUT,
