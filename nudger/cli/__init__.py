@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "log": "log_commands",
     "balance": "query_commands",
     "history": "query_commands",
+    "drift": "query_commands",
     "calendars": "calendar_commands",
     "daemon": "daemon_commands",
     "status": "daemon_commands",

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nudger.cli.app import app, print_json, session
+from nudger.cli.app import Session, app, print_json, session
 from nudger.config.settings_core import PersonKind
 
+if TYPE_CHECKING:
+    from nudger.config.settings_core import Person
+    from nudger.core.rhythm import Drift
+
 people_app = typer.Typer(
-    help="The people you track.",
+    help="The people you track, and how often you want to be in touch with each.",
     epilog="Examples: nudger people add Alex --email alex@example.org --kind partner · "
-    "nudger people list",
+    "nudger people set Alex --every 2w · nudger people list",
     no_args_is_help=True,
 )
 app.add_typer(people_app, name="people")
+
+Every = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        help="The longest you want to go without contact: 2w, 30d (whole days, 1d-365d); "
+        "none: their kind's default (rhythm.default_every).",
+        show_default=False,
+    ),
+]
 
 
 @people_app.command(
@@ -35,15 +49,45 @@ def people_add(
         PersonKind | None,
         typer.Option("--kind", "-k", help="partner, dating, friend or family (default: friend)."),
     ] = None,
+    every: Every = None,
 ) -> None:
     """Start tracking someone (or track them again after `people remove`)."""
     from nudger.config import people
 
+    run = session(ctx)
     person, back = people.add(
-        session(ctx).config_path, name, emails=email or [], aliases=alias or [], kind=kind
+        run.config_path, name, emails=email or [], aliases=alias or [], kind=kind, every=every
     )
     verb = "Tracking again" if back else "Now tracking"
-    typer.echo(f"{verb} {person.name} ({person.kind}).")
+    typer.echo(f"{verb} {person.name} ({person.kind}){_rhythm_words(run, person)}.")
+
+
+@people_app.command("set", epilog="Examples: nudger people set Alex --every 2w · --every none")
+def people_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Their name or an alias.")],
+    every: Every = None,
+) -> None:
+    """Change how often you want to be in touch with someone."""
+    from nudger.config import people
+    from nudger.errors import UsageError
+
+    if every is None:
+        raise UsageError("nothing to set", hint="give --every, such as --every 2w or none")
+    run = session(ctx)
+    person = people.set_every(run.config_path, name, every)
+    typer.echo(f"{person.name}{_rhythm_words(run, person) or ': no contact rhythm'}.")
+
+
+def _rhythm_words(run: Session, person: Person) -> str:
+    """ ", in touch at least every 2w" (and whose rhythm it is), or "" without one."""
+    from nudger.core.when import format_duration
+
+    every = run.settings.rhythm.every(person)
+    if every is None:
+        return ""
+    whose = "" if person.every is not None else f" (the {person.kind} default)"
+    return f", in touch at least every {format_duration(every)}{whose}"
 
 
 @people_app.command("list", epilog="Example: nudger people list --all --json")
@@ -54,14 +98,32 @@ def people_list(
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the people you track."""
-    shown = [p for p in session(ctx).query_settings.people if show_all or p.tracked]
+    """List the people you track, with the last contact and their rhythm."""
+    run = session(ctx)
+    shown = [p for p in run.query_settings.people if show_all or p.tracked]
+    drifts = _drifts(run, shown)
     if json_output:
-        print_json([{**p.model_dump(mode="json"), "tracked": p.tracked} for p in shown])
+        print_json([_person_json(p, d) for p, d in zip(shown, drifts, strict=True)])
         return
     from nudger.cli import render
 
-    render.people(shown)
+    render.people(shown, drifts)
+
+
+def _drifts(run: Session, shown: list[Person]) -> list[Drift]:
+    from nudger.views.drift import drifts
+
+    with run.store_for_reading() as store:
+        return drifts(store.db, shown, run.query_settings.rhythm, now=run.now, zone=run.zone)
+
+
+def _person_json(person: Person, drift: Drift) -> dict[str, object]:
+    """The person as configured, and where they stand against their rhythm."""
+    from nudger.core.when import format_duration
+
+    found = {key: value for key, value in drift.to_json().items() if key != "person"}
+    rhythm = drift.every and format_duration(drift.every)
+    return {**person.model_dump(mode="json"), "tracked": person.tracked, "rhythm": rhythm, **found}
 
 
 @people_app.command("remove", epilog="Example: nudger people remove Alex")

@@ -1,4 +1,4 @@
-"""`nudger balance` and `nudger history`: reading the log.
+"""`nudger balance`, `nudger history` and `nudger drift`: reading the log.
 
 These are the commands people run most, so their start-up path imports only what they use:
 no calendar or notification library, no tomlkit, and rich only when a table is printed.
@@ -6,7 +6,7 @@ no calendar or notification library, no tomlkit, and rich only when a table is p
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -182,3 +182,44 @@ def _known_kinds(kinds: list[str]) -> list[str]:
                 f"--kind {name!r} is not a kind", hint=f"kinds: {', '.join(known_kinds)}"
             )
     return kinds
+
+
+@app.command(epilog="Examples: nudger drift · nudger drift --since 30d · nudger drift --json")
+def drift(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only those who came due on or after this: a span back (30d), a date.",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """Who is overdue for contact by their rhythm (`people set NAME --every 2w`), most first."""
+    from nudger.core.rhythm import most_overdue
+    from nudger.views.drift import drifts
+
+    run = session(ctx)
+    tracked = [p for p in run.query_settings.people if p.tracked]
+    with run.store_for_reading() as store:
+        found = drifts(store.db, tracked, run.query_settings.rhythm, now=run.now, zone=run.zone)
+    overdue = [d for d in most_overdue(found) if _due_since(run, d.due_date, since)]
+    if json_output:
+        print_json([d.to_json() for d in overdue])
+        return
+    from nudger.cli import render
+
+    unknown = [d for d in found if d.every is not None and d.last is None]
+    render.drift(overdue, unknown, any(d.every is not None for d in found))
+
+
+def _due_since(run: Session, due: date | None, since: str | None) -> bool:
+    """Whether a person came due on or after `--since` (always, without it)."""
+    if since is None:
+        return True
+    from nudger.core.when import parse_since
+
+    return (
+        due is not None and due >= parse_since(since, run.now, run.zone).astimezone(run.zone).date()
+    )

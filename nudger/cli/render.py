@@ -15,7 +15,9 @@ from rich.text import Text
 from nudger.config.settings_core import Person
 from nudger.core.balance import Month, PersonBalance, Sides, leaning_words
 from nudger.core.model import NEITHER, Entry, Kind, Who, plan_side
+from nudger.core.rhythm import CONTACT_WORDS, Drift
 from nudger.core.text import printable
+from nudger.core.when import format_duration
 
 SPARK = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20
@@ -194,20 +196,59 @@ def _note(entry: Entry) -> str:
     return note
 
 
-def people(shown: Sequence[Person]) -> None:
+def people(shown: Sequence[Person], drifts: Sequence[Drift]) -> None:
+    """The people, each with their contact rhythm and where they stand against it."""
     console = _console()
     if not shown:
         console.print("Nobody is tracked yet. Add someone: nudger people add NAME --kind partner")
         return
     table = Table(box=None, header_style="bold")
-    for column in ("name", "kind", "emails", "aliases", "status"):
+    for column in ("name", "kind", "rhythm", "last contact", "since", "due", "emails", "status"):
         table.add_column(column)
-    for person in shown:
+    for person, drift in zip(shown, drifts, strict=True):
         table.add_row(
             Text(person.name),
             person.kind,
+            *_drift_cells(drift),
             Text(", ".join(person.emails)),
-            Text(", ".join(person.aliases)),
             "tracked" if person.tracked else f"removed {person.removed}",
         )
     console.print(table)
+
+
+def drift(overdue: Sequence[Drift], unknown: Sequence[Drift], any_rhythm: bool) -> None:
+    """Who is overdue for contact, most overdue first, and whom no logged contact lets judge."""
+    console = _console()
+    if not any_rhythm:
+        console.print(
+            "Nobody has a contact rhythm yet. Give someone one: nudger people set NAME --every 2w"
+        )
+        return
+    if overdue:
+        table = Table(box=None, header_style="bold")
+        for column in ("name", "rhythm", "last contact", "since", "due"):
+            table.add_column(column)
+        for item in overdue:
+            table.add_row(Text(item.person), *_drift_cells(item))
+        console.print(table)
+    else:
+        console.print("Nobody is overdue: everyone with a rhythm had contact within it.")
+    if unknown:
+        names = ", ".join(d.person for d in unknown)
+        console.print(Text(f"No contact logged yet with {names}: how long it has been is unknown."))
+
+
+def _drift_cells(item: Drift) -> list[Text | str]:
+    last = item.last
+    if last is None:
+        contact, since = "none logged", "—"
+    else:
+        by = {Who.ME: "you", Who.THEM: item.person}.get(last.who, "unknown")
+        contact, since = (
+            f"{CONTACT_WORDS.get(last.kind, last.kind)}, by {by}",
+            f"{item.days_since}d",
+        )
+    rhythm = "—" if item.every is None else format_duration(item.every)
+    status = item.status() or "—"
+    style = "bold red" if item.overdue else "yellow" if item.due else ""
+    return [rhythm, Text(contact), since, Text(status, style=style)]

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from nudger.config.settings_core import Person, PersonKind, normalize_email
+from nudger.config.settings_core import NO_RHYTHM, Person, PersonKind, normalize_email
 from nudger.config.suggest import close_matches
 from nudger.errors import UnknownPersonError, UsageError
 
@@ -49,8 +49,10 @@ def add(
     emails: Sequence[str] = (),
     aliases: Sequence[str] = (),
     kind: PersonKind | None = None,
+    every: str | None = None,
 ) -> tuple[Person, bool]:
-    """Track someone (or again, after `remove`). Returns the person and whether they were back."""
+    """Track someone (or again, after `remove`). Returns the person and whether they were back.
+    `every` is their contact rhythm as written (`2w`, or `none` for their kind's default)."""
     from nudger.config import edit as config_edit
 
     back = False
@@ -68,6 +70,7 @@ def add(
                 table["emails"] = list(emails)
             if aliases:
                 table["aliases"] = list(aliases)
+            _set_every(table, every)
             people.append(table)
             return
         if "removed" not in existing:
@@ -79,6 +82,7 @@ def add(
         del existing["removed"]
         if kind:
             existing["kind"] = kind
+        _set_every(existing, every)
         for key, values in (("emails", emails), ("aliases", aliases)):
             merged = list(existing.get(key, []))
             merged += [v for v in values if v not in merged]
@@ -87,6 +91,34 @@ def add(
 
     settings = config_edit.edit(config, change)
     return find(settings.people, name), back
+
+
+def set_every(config: Path, name: str, every: str) -> Person:
+    """Give a tracked person their own contact rhythm (`2w`), or with `none` take it away, so
+    their kind's default applies again. The schema checks the value before the file changes."""
+    from nudger.config import edit as config_edit
+    from nudger.config import file as config_file
+
+    document = config_file.read_document(config) if config.exists() else {}
+    person_name = find_in_tables([p for p in _people_in(document) if "removed" not in p], name)
+
+    def change(document: Any) -> None:
+        for table in document.get("people", []):
+            if str(table.get("name", "")).casefold() == person_name.casefold():
+                _set_every(table, every)
+
+    settings = config_edit.edit(config, change, refused=f"--every {every!r} was refused")
+    return find(settings.people, person_name)
+
+
+def _set_every(table: Any, every: str | None) -> None:
+    """Write `every` into a person's table; `none` removes it (their kind's default applies)."""
+    if every is None:
+        return
+    if every.strip().casefold() == NO_RHYTHM:
+        table.pop("every", None)
+    else:
+        table["every"] = every.strip()
 
 
 def remove(config: Path, name: str, today: date) -> Person:

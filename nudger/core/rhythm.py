@@ -85,6 +85,7 @@ class Drift:
     last: Contact | None  # None: no contact in the log, so how long it has been is unknown
     days_since: int | None
     due_in: int | None  # days until due; 0 due today, negative overdue; None without both above
+    due_date: date | None = None  # the local date it comes (or came) due
 
     @property
     def overdue(self) -> int:
@@ -115,6 +116,7 @@ class Drift:
             else {"at": last.at.isoformat(), "kind": last.kind, "who": last.who.value},
             "days_since": self.days_since,
             "due_in": self.due_in,
+            "due_date": None if self.due_date is None else self.due_date.isoformat(),
             "overdue": self.overdue,
             "status": self.status() or None,
         }
@@ -135,10 +137,10 @@ def drift_of(
     """Where `person` stands on `now`'s local date."""
     today = local_day(now, zone)
     since = None if last is None else (today - local_day(last.at, zone)).days
-    due_in = None
-    if last is not None and every is not None:
-        due_in = (due_day(last, every, zone) - today).days
-    return Drift(person, every, last, since, due_in)
+    if last is None or every is None:
+        return Drift(person, every, last, since, None)
+    day = due_day(last, every, zone)
+    return Drift(person, every, last, since, (day - today).days, day)
 
 
 def most_overdue(drifts: Iterable[Drift]) -> list[Drift]:

@@ -28,7 +28,8 @@ def entry(kind: str, who: Who, at: datetime, **details: str) -> Entry:
 
 
 def local(zone: ZoneInfo, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=zone).astimezone(UTC)  # type: ignore[misc]
+    year, month, day, hour, minute = parts
+    return datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
 
 
 @pytest.mark.parametrize(
