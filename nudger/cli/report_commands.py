@@ -25,6 +25,8 @@ from nudger.cli.query_commands import (
 from nudger.errors import NudgerError, UsageError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from nudger.log.store import Store
     from nudger.views.report_data import PersonFacts
 
@@ -78,6 +80,7 @@ def _page(run: Session, person: str | None, since: str | None, until: str | None
         chosen = chosen_people(store.db, run.query_settings.people, person)
         asked = questions(run, chosen, start, end)
         facts = _settleable(run, store, [person_facts(store.db, question) for question in asked])
+        facts = _with_drift(run, store, facts, end)
     settings = run.query_settings.balance
     return page(
         facts,
@@ -88,6 +91,27 @@ def _page(run: Session, person: str | None, since: str | None, until: str | None
         generated=run.now,
         default_window=settings.window if since is None else None,
     )
+
+
+def _with_drift(
+    run: Session, store: Store, facts: list[PersonFacts], until: datetime
+) -> list[PersonFacts]:
+    """Each configured person's facts with where they stand against their contact rhythm when
+    the window ends, as `nudger drift` would have said then."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from nudger.views.drift import drifts
+
+    settings = run.query_settings
+    people = {p.name: p for p in settings.people}
+    found = [people.get(f.balance.person) for f in facts]
+    known = [p for p in found if p is not None]
+    last = until - timedelta(microseconds=1)  # the window's end is its first instant after
+    by_name = {
+        d.person: d for d in drifts(store.db, known, settings.rhythm, now=last, zone=run.zone)
+    }
+    return [replace(f, drift=by_name.get(f.balance.person)) for f in facts]
 
 
 def _settleable(run: Session, store: Store, facts: list[PersonFacts]) -> list[PersonFacts]:

@@ -2,7 +2,8 @@
 
 Pure: facts in, HTML out. Each row holds the verdict and whose side it leans to, my share, its
 trend by month (a sparkline drawn here from the numbers: a few lines of SVG, no pygal), the
-initiations by side, the last contact and who made it, a "ball in their court" wait still
+initiations by side, the last contact and who made it, where they stand against their contact
+rhythm ("overdue 5d"), a "ball in their court" wait still
 running, and the plans whose side is unknown (what `plans review` asks). The order is
 `nudger.views.report_overview`'s; each row links to the person's section.
 """
@@ -16,6 +17,7 @@ from datetime import tzinfo
 from nudger.cli.report_tables import day, percent, side_words, text
 from nudger.core.balance import leaning_words
 from nudger.core.rhythm import CONTACT_WORDS
+from nudger.core.when import format_duration
 from nudger.views.report_data import MonthFacts, PersonFacts
 from nudger.views.report_overview import ORDER_WORDS
 
@@ -35,6 +37,7 @@ def overview(people: Sequence[tuple[str, PersonFacts]], zone: tzinfo) -> str:
             "Them",
             "Unknown",
             "Last contact",
+            "Rhythm",
             "Waiting",
             "To answer",
         )
@@ -47,8 +50,10 @@ def overview(people: Sequence[tuple[str, PersonFacts]], zone: tzinfo) -> str:
         f"{ORDER_WORDS}.</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         '<p class="note">You, Them, Unknown: who started what counts as an initiation. Last '
         "contact: the latest plan that happened, message, call, check-in or thanks before the "
-        'window ends, however long ago. Waiting: a "ball in their court" wait still running. To '
-        "answer: plans whose side the calendar could not tell; say whose idea each was with "
+        "window ends, however long ago. Rhythm: how long since then against how often you want "
+        "to be in touch (<code>nudger people set NAME --every 2w</code>), as "
+        '<code>nudger drift</code> says it. Waiting: a "ball in their court" wait still running. '
+        "To answer: plans whose side the calendar could not tell; say whose idea each was with "
         "<code>nudger plans review</code>.</p>"
         "</section>"
     )
@@ -75,6 +80,7 @@ def _row(anchor: str, facts: PersonFacts, zone: tzinfo) -> str:
         str(sides.them),
         str(sides.unknown),
         _contact(facts, zone),
+        _rhythm(facts),
         html.escape(waiting),
         html.escape(answer),
     ]
@@ -92,6 +98,16 @@ def _contact(facts: PersonFacts, zone: tzinfo) -> str:
     what = CONTACT_WORDS.get(last.kind, last.kind)
     by = side_words(last.who, facts.balance.person)
     return f"{html.escape(day(last.at, zone))}<br><small>{text(what)}, by {text(by)}</small>"
+
+
+def _rhythm(facts: PersonFacts) -> str:
+    found = facts.drift
+    if found is None or found.every is None:
+        return "—"
+    status = html.escape(found.status())
+    every = html.escape(format_duration(found.every))
+    marked = f"<strong>{status}</strong>" if found.overdue else status
+    return f'<span data-drift="{found.overdue}">{marked}</span><br><small>every {every}</small>'
 
 
 def sparkline(months: Sequence[MonthFacts]) -> str:

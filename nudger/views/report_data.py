@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from nudger.core.balance import BalanceQuestion, PersonBalance, Sides, month_periods, summarize
 from nudger.core.model import Entry, Kind, Who
 from nudger.core.nudges.waits import waits
-from nudger.core.rhythm import Contact
+from nudger.core.rhythm import Contact, Drift
 from nudger.log import queries
 from nudger.views.balance import balance_of
 from nudger.views.report_plans import PlanMark, read_last_contact, read_marks
@@ -68,6 +68,7 @@ class PersonFacts:
     thanks: tuple[Thanks, ...]  # the newest first, at most THANKS_SHOWN
     marks: tuple[PlanMark, ...] = ()  # the window's plan facts, oldest first (its timeline)
     last_contact: Contact | None = None  # the latest before the window's end, however old
+    drift: Drift | None = None  # against their contact rhythm at the window's end (configured)
 
     @property
     def unknown_plans(self) -> int:

@@ -45,14 +45,28 @@ def test_the_overview_lists_everyone_by_what_needs_attention(cli: RunCli, known_
         "1",
         "1",
         "11 May 2026a message, by Robin",
+        "—",  # no contact rhythm
         "—",
         "1 plan",  # a plan nobody claimed: what `plans review` asks
     ]
     assert [row[0] for row in rows] == ["Robin", HOSTILE, "Kim", "Alex"]
     assert rows[1][7] == f"13 May 2026thanks, by {HOSTILE}"
-    assert rows[2][1:] == ["not enough data", "—", "—", "0", "0", "0", "never", "—", "—"]
+    assert rows[2][1:] == ["not enough data", "—", "—", "0", "0", "0", "never", "—", "—", "—"]
     assert rows[3][1:3] == ["balanced", "you start 57%"]
-    assert rows[3][4:] == ["8", "6", "0", "7 May 2026a check-in, by you", "—", "—"]
+    assert rows[3][4:] == ["8", "6", "0", "7 May 2026a check-in, by you", "—", "—", "—"]
+
+
+def test_the_rhythm_column_says_who_was_overdue_when_the_window_ended(
+    cli: RunCli, known_log: Path
+) -> None:
+    assert cli("people", "set", "Robin", "--every", "2w").code == 0
+    assert cli("config", "set", "rhythm.default_every.partner", "1w").code == 0
+    rows = {row[0]: row for row in overview(report(cli, *WINDOW))}
+    # Robin's last contact was on 11 May: due on 25 May, 36 days overdue on 30 June.
+    assert rows["Robin"][8] == "overdue 36devery 2w"
+    assert rows["Alex"][8] == "overdue 47devery 1w"  # a check-in on 7 May; the partner default
+    assert rows["Kim"][8] == "—"  # family: no rhythm
+    assert rows[HOSTILE][8] == "—"  # a friend with no rhythm of their own, and none by default
 
 
 def test_a_one_sided_person_comes_first_and_says_towards_whom(cli: RunCli, known_log: Path) -> None:
@@ -66,7 +80,7 @@ def test_a_wait_still_running_at_the_end_of_the_window_is_shown(
 ) -> None:
     rows = overview(report(cli, "--since", "2026-03-01", "--until", "2026-03-10"))
     alex = next(row for row in rows if row[0] == "Alex")
-    assert alex[8] == "until 15 Mar 2026"
+    assert alex[9] == "until 15 Mar 2026"
 
 
 def test_a_plan_that_happened_is_a_contact_made_by_whoever_proposed_it(
