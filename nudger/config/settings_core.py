@@ -158,8 +158,11 @@ def _to_every(value: Any) -> timedelta | None:
     """ "2w", "10d", or "none" (no rhythm); whole days from 1d to 365d."""
     if value is None or (isinstance(value, str) and value.strip().casefold() == NO_RHYTHM):
         return None
-    every = _to_duration(value)
-    if every % timedelta(days=1) or not SHORTEST_EVERY <= every <= LONGEST_EVERY:
+    try:
+        every: timedelta | None = _to_duration(value)
+    except ValueError:
+        every = None
+    if every is None or every % timedelta(days=1) or not SHORTEST_EVERY <= every <= LONGEST_EVERY:
         raise ValueError(
             f"use whole days or weeks from {format_duration(SHORTEST_EVERY)} to "
             f'{format_duration(LONGEST_EVERY)}, such as 10d or 2w, or "{NO_RHYTHM}"'

@@ -55,6 +55,8 @@ def loaded(modules: set[str], name: str) -> bool:
         ["balance", "--json"],
         ["history", "--json"],
         ["people", "list"],
+        ["drift"],
+        ["drift", "--json"],
         ["status"],
         ["nudges"],
     ],
