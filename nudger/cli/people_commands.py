@@ -17,9 +17,17 @@ people_app = typer.Typer(
     help="The people you track, and how often you want to be in touch with each.",
     epilog="Examples: nudger people add Alex --email alex@example.org --kind partner · "
     "nudger people set Alex --every 2w · nudger people list",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
 app.add_typer(people_app, name="people")
+
+
+@people_app.callback()
+def people_default(ctx: typer.Context) -> None:
+    """Alone, `nudger people` is `nudger people list`: who you track and how you stand."""
+    if ctx.invoked_subcommand is None:
+        people_list(ctx)
+
 
 Every = Annotated[
     str | None,

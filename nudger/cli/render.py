@@ -203,15 +203,18 @@ def people(shown: Sequence[Person], drifts: Sequence[Drift]) -> None:
         console.print("Nobody is tracked yet. Add someone: nudger people add NAME --kind partner")
         return
     table = Table(box=None, header_style="bold")
-    for column in ("name", "kind", "rhythm", "last contact", "since", "due", "emails", "status"):
+    emails = any(person.emails for person in shown)  # a column only where someone has one
+    for column in ("name", "kind", "rhythm", "last contact", "since", "due", "status"):
         table.add_column(column)
+    if emails:
+        table.add_column("emails")
     for person, drift in zip(shown, drifts, strict=True):
         table.add_row(
             Text(person.name),
             person.kind,
             *_drift_cells(drift),
-            Text(", ".join(person.emails)),
             "tracked" if person.tracked else f"removed {person.removed}",
+            *([Text(", ".join(person.emails))] if emails else []),
         )
     console.print(table)
 

@@ -150,3 +150,10 @@ def test_without_any_rhythm_drift_says_how_to_set_one(cli: RunCli) -> None:
     shown = cli("drift")
     assert shown.out.startswith("Nobody has a contact rhythm yet.")
     assert json.loads(cli("drift", "--json").out) == []
+
+
+def test_people_alone_is_people_list(logged: RunCli) -> None:
+    alone = logged("people")
+    assert alone.code == 0
+    assert alone.out == logged("people", "list").out
+    assert "overdue 6d" in alone.out
