@@ -11,8 +11,10 @@ import pytest
 
 from nudger.config.core_values import planning_from
 from nudger.config.settings import Settings
+from nudger.core import deliveries
+from nudger.core.answers import answer_entries
 from nudger.core.events import EventInstance, Status
-from nudger.core.model import Entry, Kind, Who
+from nudger.core.model import Entry, Kind, NewEntry, Who
 from nudger.core.nudges import plan
 from nudger.core.nudges.nudge import Nudge, NudgeKind
 from tests.core.test_nudges import BERLIN, NOW, at, entry, event, settings
@@ -169,3 +171,26 @@ def test_when_the_balance_leans_on_me_it_suggests_waiting_instead() -> None:
     assert "You started the last 5 in a row with Alex." in nudge.body
     assert "leave the ball in their court" in nudge.body
     assert nudge.actions == ("wait", "skip")
+
+
+def _stored(new: NewEntry) -> Entry:
+    return Entry(1, new.at, new.at, new.person, new.kind, new.who, new.source, new.key, new.details)
+
+
+def test_a_snoozed_reach_out_comes_back_only_while_contact_is_still_due() -> None:
+    [nudge] = reach_outs(weekly(), [OLD])
+    snooze = _stored(deliveries.snoozed(nudge, NOW + timedelta(hours=1), NOW, "s1"))
+    later = NOW + timedelta(minutes=90)  # back since NOW + 1h, in time until NOW + 2h
+    still = deliveries.pending(reach_outs(weekly(), [OLD], now=later), [snooze], later)
+    assert [(d.key, d.nudge.id) for d in still] == [(snooze.key, nudge.id)]
+    called = entry(Kind.CALL, Who.ME, NOW + timedelta(minutes=30))
+    planned = reach_outs(weekly(), [OLD, called], now=later)
+    assert deliveries.pending(planned, [snooze], later) == []
+
+
+def test_done_settles_it_and_logs_no_contact_nobody_said_happened() -> None:
+    [nudge] = reach_outs(weekly(), [OLD])
+    answered = answer_entries(
+        nudge, "done", answer="a1", history=[], now=NOW, snooze=timedelta(hours=1), wait_days=14
+    )
+    assert [e.kind for e in answered] == [Kind.NUDGE_DONE]
