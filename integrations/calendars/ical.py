@@ -363,6 +363,9 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
                 ]
                 struck = _excluded(entries, window) - {i.occurrence for i in made}
         except Exception as error:  # a broken series must not stop the others
+            if said.beyond(error, entries, start.date(), end.date()):
+                found[uid] = ()  # read: nothing of it is inside the window
+                continue
             problems.append(Problem(origin, said.reason(error), Done.SKIPPED, named))
             skipped.append(uid)
             continue

@@ -122,7 +122,7 @@ def mend(calendar: icalendar.Component, origin: str) -> list[Problem]:
     problems: list[Problem] = []
     for event in calendar.walk("VEVENT"):
         try:
-            found = _metadata(event) + _zoned(event, zones) + _shaped(event)
+            found = _identity(event) + _metadata(event) + _zoned(event, zones) + _shaped(event)
         except Exception as error:  # a shape not foreseen here must not cost the file
             found = [f"it could not be checked ({type(error).__name__}), so it was read as is"]
         if found:  # most events have nothing to say: name them only then
@@ -186,6 +186,18 @@ def _naming(event: Any, origin: str) -> Callable[[str], Problem]:
     the event was kept (each mending costs only the property it names)."""
     named = event_name(event)
     return lambda text: Problem(origin, text, Done.KEPT, named)
+
+
+def _identity(event: Any) -> list[str]:
+    """One UID: an event that writes it twice is known by the first (and says so), never by
+    the text of a Python list of both."""
+    value = event.get("UID")
+    if not isinstance(value, list) or not value:
+        return []
+    first = str(value[0]).strip()
+    del event["UID"]
+    event.add("UID", first)
+    return [f"its UID is written {len(value)} times, so it is known by the first, {first!r}"]
 
 
 def _metadata(event: Any) -> list[str]:

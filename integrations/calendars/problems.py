@@ -6,17 +6,18 @@ in words: an exception's type or repr (`KeyError: 'DTSTART'`, a bare `MemoryErro
 nothing to a user, and a library's warning printed raw (its path, its source line) says less.
 So `reason` turns an error into a sentence and `warnings_into` turns the Python warnings raised
 while one file or series is read into problems of that file, instead of letting them reach the
-terminal. It must not decide what is read: the callers do, and say it with `Done`.
+terminal. It does not decide what is read (the callers do, and say it with `Done`), except
+that `beyond` tells them a failure that is no problem at all.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from nudger.ports import Done, Problem
@@ -83,11 +84,11 @@ def _warned(message: Warning | str) -> str:
 
 
 def once(problems: list[Problem]) -> list[Problem]:
-    """Each problem once, in the order first met: events that a file names alike (no title, no
-    readable start) and that went wrong alike are one line with their count, not one each (a
-    Thunderbird test file has 84 such)."""
+    """Each problem once, each file's together (in the order met within it): events that a
+    file names alike (no title, no readable start) and that went wrong alike are one line with
+    their count, not one each (a Thunderbird test file has 84 such)."""
     counted: dict[Problem, int] = {}
-    for problem in problems:
+    for problem in sorted(problems, key=lambda problem: problem.where):
         counted[problem] = counted.get(problem, 0) + 1
     return [problem if n == 1 else _times(problem, n) for problem, n in counted.items()]
 
@@ -96,3 +97,19 @@ def _times(problem: Problem, count: int) -> Problem:
     if problem.event:
         return replace(problem, event=f"{problem.event}, {count} times")
     return replace(problem, reason=f"{problem.reason} ({count} times)")
+
+
+def beyond(error: Exception, entries: Sequence[tuple[str, Any]], start: date, end: date) -> bool:
+    """Whether a series failed only for lying past what dates can hold, wholly outside the
+    window (a single event in the year 9999 with a length): it has no instance to read there,
+    so that is no problem worth a word, and it is read as having none."""
+    if not isinstance(error, OverflowError):
+        return False
+    for _, event in entries:
+        moment = getattr(event.get("DTSTART"), "dt", None)
+        if any(key in event for key in ("RRULE", "RDATE")) or not isinstance(moment, date):
+            return False
+        day = moment.date() if isinstance(moment, datetime) else moment
+        if start - timedelta(days=2) <= day <= end + timedelta(days=2):
+            return False
+    return True
