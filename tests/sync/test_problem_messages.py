@@ -8,6 +8,7 @@ go to the terminal of the process that raises them), in this process elsewhere.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,10 @@ from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from nudger import clock
+from nudger.log import sync_state
 from tests.conftest import RunCli
 from tests.story import ALEX, ME
 
@@ -173,3 +177,27 @@ def test_the_daemon_journal_says_each_problem_once(folder: Path, log_path: Path)
         "it has no DTSTART",
         "INFO nudger.sync: local: 1 new facts; problems: 1 skipped, 1 kept",
     ]
+
+
+def test_a_sync_stopped_before_it_committed_leaves_nothing_of_it(
+    cli: RunCli, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A daemon stopped during a sync (Ctrl-C, SIGTERM, the kill after it) ends the sync
+    where it is: its facts and its state are one transaction, so none of them stays, and the
+    next sync records them all."""
+    (folder / "plans.ics").write_bytes(
+        calendar(event("lunch", "Lunch with Alex"), event("walk", "Walk with Alex"))
+    )
+    real = sync_state.record_success
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # the last write of the sync, after its facts
+
+    monkeypatch.setattr(sync_state, "record_success", stopped)
+    interrupted = cli("daemon", "--once")
+    assert (interrupted.code, interrupted.err.strip()) == (130, "nudger: interrupted")
+    monkeypatch.setattr(sync_state, "record_success", real)
+    assert json.loads(cli("plans", "--json").out) == []
+    assert cli("daemon", "--once").code == 0
+    titles = sorted(row["summary"] for row in json.loads(cli("plans", "--json").out))
+    assert titles == ["Lunch with Alex", "Walk with Alex"]
