@@ -201,3 +201,19 @@ def test_a_sync_stopped_before_it_committed_leaves_nothing_of_it(
     assert cli("daemon", "--once").code == 0
     titles = sorted(row["summary"] for row in json.loads(cli("plans", "--json").out))
     assert titles == ["Lunch with Alex", "Walk with Alex"]
+
+
+def test_the_journal_caps_a_sync_of_many_problems(folder: Path) -> None:
+    """A broken export can hold hundreds of problems: the journal gets twenty lines a sync."""
+    for number in range(23):
+        (folder / f"cut-{number:02}.ics").write_bytes(calendar(event("x", "Alex"))[:-20])
+    done = subprocess.run(
+        [sys.executable, "-m", "nudger.sync.worker", "local", "--now", clock.now().isoformat()],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stderr.splitlines()
+    assert len([line for line in lines if ": not read: " in line]) == 20
+    assert "WARNING nudger.sync.calendars: local: … and 3 more problems" in lines
+    assert lines[-1] == "INFO nudger.sync: local: 0 new facts; problems: 23 not read"
