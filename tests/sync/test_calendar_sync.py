@@ -464,3 +464,33 @@ def test_a_broken_adapter_fails_its_source_only(tmp_path: Path) -> None:
     assert [(o.source, o.ok) for o in outcomes] == [("broken", False), ("empty", True)]
     assert "unexpected RuntimeError: a bug" in outcomes[0].message
     assert outcomes[0].remedy == "see where it happens: nudger -v calendars test broken"
+
+
+def test_a_third_party_source_may_say_its_problems_as_plain_strings(tmp_path: Path) -> None:
+    """`Changes.problems` takes `Problem`s and, as before them, plain strings (shown as
+    skipped), so an adapter written against the older port still works."""
+    from nudger.core.detect import Rules
+    from nudger.log.store import Store
+    from nudger.sync.calendars import sync_all
+
+    class Plain:
+        name = "plain"
+
+        def sync(self, cursor: str | None, window: Window) -> Changes:
+            kept = Problem("memo 7", "its place was read as text", Done.KEPT, "event 'Lunch'")
+            return Changes(
+                changed=(), cursor="c", complete=False, problems=("memo 3: no date", kept)
+            )
+
+        def describe(self) -> list[str]:
+            return []
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    window = Window(now - timedelta(days=30), now + timedelta(days=30), ZoneInfo("UTC"))
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        (outcome,) = sync_all(store, [("plain", Plain)], Rules(frozenset(), ()), window, now=now)
+    assert outcome.message == "0 new facts; problems: 1 skipped, 1 kept"
+    assert [(str(Problem.of(p)), Problem.of(p).done) for p in outcome.problems] == [
+        ("memo 3: no date", Done.SKIPPED),
+        ("memo 7: event 'Lunch': its place was read as text", Done.KEPT),
+    ]
