@@ -632,7 +632,7 @@ def _named(item: dict[str, Any]) -> str:
     start = item.get("start")
     start = start if isinstance(start, dict) else {}
     day = str(start.get("date") or start.get("dateTime") or "")[:10]
-    return (f"event {title!r}" if title else "an event without a title") + (
+    return (f"event '{title}'" if title else "an event without a title") + (
         f" on {day}" if day else ""
     )
 

@@ -49,7 +49,7 @@ def event_name(event: Any) -> str:
     """An event as a problem names it: its title (or that it has none) and its start date,
     when one can be read (`event 'Lunch' on 2026-05-01`)."""
     title = " ".join(str(event.get("SUMMARY", "")).split())[:80]
-    named = f"event {title!r}" if title else "an event without a title"
+    named = f"event '{title}'" if title else "an event without a title"  # printed as text
     try:
         start = event.get("DTSTART")
         moment = getattr(start, "dt", None)
