@@ -59,7 +59,8 @@ WIDE_EMAILS = (
 WIDE_WORDS = ("meeting", "event", "test", "review", "conference")
 WIDE_SPAN = ('past = "3650d"', 'future = "3650d"')  # the widest window sync allows: 2016 to 2036
 SCENARIOS = ("user", "mentions", "wide")
-MORE = re.compile(r"… and (\d+) more skipped")
+MORE = re.compile(r"… and (\d+) more problems of ")
+DONE = ("skipped: ", "kept: ", "capped: ", "not read: ")  # what was done, before each problem
 RAW_WARNING = re.compile(r"\.py:\d+: \w*(Warning|Guessed)\b")
 
 
@@ -78,7 +79,7 @@ class Run:
 
     @property
     def problems(self) -> int:
-        shown = sum(1 for line in self.lines if line.strip().startswith("skipped:"))
+        shown = sum(1 for line in self.lines if line.strip().startswith(DONE))
         return shown + sum(int(m.group(1)) for m in MORE.finditer(self.out + self.err))
 
     @property

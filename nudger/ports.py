@@ -26,6 +26,42 @@ from nudger.core.events import EventInstance
 ActionHandler = Callable[[str, str], Awaitable[None]]
 
 
+class Done(StrEnum):
+    """What a source did with something it could not read as it is."""
+
+    SKIPPED = "skipped"  # an event left out (what the log knew of it stands)
+    KEPT = "kept"  # an event read, with something ignored or guessed (said in `reason`)
+    CAPPED = "capped"  # a series read up to a bound
+    NOT_READ = "not read"  # a file or object not read at all (what the log knew of it stands)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem a sync met, said once, in words a user can act on: where it is (a file, an
+    href, a Google event id), the event's title and start when known (`event`, such as
+    `event 'Lunch' on 2026-05-01`), what was done, and why in words (`reason`: never an
+    exception's repr). A third-party source may report a plain string instead: it is shown as
+    skipped (`Problem.of`)."""
+
+    where: str
+    reason: str
+    done: Done = Done.SKIPPED
+    event: str = ""
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.where, self.event, self.reason) if part)
+
+    @staticmethod
+    def of(item: Problem | str) -> Problem:
+        return item if isinstance(item, Problem) else Problem("", str(item))
+
+
+def tally(problems: Sequence[Problem | str]) -> str:
+    """How many problems of each kind, for a sync's one-line summary: "2 kept, 1 not read"."""
+    done = [Problem.of(problem).done for problem in problems]
+    return ", ".join(f"{done.count(kind)} {kind}" for kind in Done if kind in done)
+
+
 class NotifierUnavailable(Exception):
     """The notifier cannot show anything now (no session bus, no notification server).
 
@@ -136,7 +172,7 @@ class Changes:
     cursor: str | None
     complete: bool
     removed: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=())  # items skipped, each with file/UID and reason
+    problems: tuple[Problem | str, ...] = field(default=())  # one per problem (a str: skipped)
     unreadable: tuple[str, ...] = ()
     own_addresses: tuple[str, ...] | None = None
 

@@ -49,7 +49,7 @@ from caldav.response import PropfindResult
 from integrations.calendars import ical
 from nudger.core.addresses import is_mail, normalize
 from nudger.core.events import EventInstance
-from nudger.ports import Changes, Resource, SourceError, Window
+from nudger.ports import Changes, Problem, Resource, SourceError, Window
 
 if TYPE_CHECKING:
     from nudger.config.calendars import CalDAVCalendar
@@ -187,7 +187,11 @@ class CalDAVSource:
         names: dict[str, str],
         window: Window,
     ) -> tuple[
-        tuple[Resource, ...], tuple[str, ...], tuple[str, ...], dict[str, Items], tuple[str, ...]
+        tuple[Resource, ...],
+        tuple[str, ...],
+        tuple[Problem, ...],
+        dict[str, Items],
+        tuple[str, ...],
     ]:
         """Fetch what changed; return the resources of every UID it touched (read with the
         unchanged objects sharing the UID), the UIDs now in no object, problems, new items, and
@@ -197,7 +201,7 @@ class CalDAVSource:
         parsed: dict[str, dict[str, ical.Parsed]] = {}
         dropped = set(known) - set(deltas)  # calendars deleted or no longer chosen
         touched = {uid for key in dropped for _, uids in known[key][1].values() for uid in uids}
-        problems: list[str] = []
+        problems: list[Problem] = []
         for key, delta in deltas.items():
             old = known.get(key, (None, {}))[1]
             items[key], parsed[key], uids, trouble = self._read(client, key, delta, old, mentioned)
@@ -240,7 +244,7 @@ class CalDAVSource:
         delta: Delta,
         old: Items,
         mentioned: Callable[[str], bool],
-    ) -> tuple[Items, dict[str, ical.Parsed], set[str], list[str]]:
+    ) -> tuple[Items, dict[str, ical.Parsed], set[str], list[Problem]]:
         """One calendar's changed objects fetched, and parsed if they may involve anyone: its
         new items, the parsed objects by href, the UIDs the change touched, problems.
 
@@ -255,7 +259,7 @@ class CalDAVSource:
         for href in delta.gone | set(wanted) - set(got):
             touched.update(new.pop(href, ("", []))[1])
         parsed: dict[str, ical.Parsed] = {}
-        problems: list[str] = []
+        problems: list[Problem] = []
         for href, (etag, text) in got.items():
             etag = etag or delta.etags.get(href, "")
             before = old.get(href, ("", []))[1]

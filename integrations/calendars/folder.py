@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from integrations.calendars import ical
-from nudger.ports import SourceError
+from integrations.calendars.problems import event_name
+from nudger.ports import Done, Problem, SourceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +25,14 @@ class Listing:
 
     files: list[Path]
     texts: list[tuple[str, bytes]]
-    problems: list[str]
+    problems: list[Problem]
 
     @property
     def complete(self) -> bool:
         return not self.problems
 
 
-def files(path: Path, name: str) -> tuple[list[Path], list[str]]:
+def files(path: Path, name: str) -> tuple[list[Path], list[Problem]]:
     """The .ics files of a file, a vdir collection or a folder of collections, and the
     folders that could not be listed."""
     if path.is_file():
@@ -43,7 +44,7 @@ def files(path: Path, name: str) -> tuple[list[Path], list[str]]:
             remedy=f"create it, or fix the path with: nudger config set calendars.{name}.path ...",
         )
     found: list[Path] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     _walk(path, set(), found, problems)
     return sorted(found), problems
 
@@ -53,7 +54,7 @@ def read(path: Path, name: str) -> Listing:
     return read_files(*files(path, name))
 
 
-def read_files(found: list[Path], problems: list[str]) -> Listing:
+def read_files(found: list[Path], problems: list[Problem]) -> Listing:
     """The bytes of files listed by `files` (with the problems of that listing)."""
     problems = list(problems)
     texts = []
@@ -61,11 +62,17 @@ def read_files(found: list[Path], problems: list[str]) -> Listing:
         try:
             texts.append((str(file), file.read_bytes()))
         except OSError as error:
-            problems.append(f"{file}: cannot be read ({error.strerror or error})")
+            problems.append(_unreadable(file, error))
     return Listing(found, texts, problems)
 
 
-def _walk(folder: Path, seen: set[tuple[int, int]], found: list[Path], problems: list[str]) -> None:
+def _unreadable(path: Path, error: OSError, then: str = "") -> Problem:
+    return Problem(str(path), f"cannot be read ({error.strerror or error}){then}", Done.NOT_READ)
+
+
+def _walk(
+    folder: Path, seen: set[tuple[int, int]], found: list[Path], problems: list[Problem]
+) -> None:
     try:
         status = folder.stat()
         if (status.st_dev, status.st_ino) in seen:
@@ -74,9 +81,7 @@ def _walk(folder: Path, seen: set[tuple[int, int]], found: list[Path], problems:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        problems.append(
-            f"{folder}: cannot be read ({error.strerror or error}), so its files are not known"
-        )
+        problems.append(_unreadable(folder, error, ", so its files are not known"))
         return
     for entry in entries:
         path = Path(entry.path)
@@ -88,7 +93,7 @@ def _walk(folder: Path, seen: set[tuple[int, int]], found: list[Path], problems:
                     raise FileNotFoundError(2, "a link to nothing")
                 found.append(path)
         except OSError as error:
-            problems.append(f"{path}: cannot be read ({error.strerror or error})")
+            problems.append(_unreadable(path, error))
 
 
 def one_master_each(parsed: ical.Parsed) -> tuple[ical.Parsed, list[str]]:
@@ -99,11 +104,12 @@ def one_master_each(parsed: ical.Parsed) -> tuple[ical.Parsed, list[str]]:
     UID is named as unreadable, so what the log knew of it stands. Either way the duplicate is
     reported once. Overrides (RECURRENCE-ID) are kept with their master, from any file."""
     components: dict[str, list[tuple[str, Any]]] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     doubtful: list[str] = []
     for uid, entries in parsed.components.items():
         masters = [entry for entry in entries if "RECURRENCE-ID" not in entry[1]]
         origins = sorted({origin for origin, _ in masters})
+        named = event_name(masters[0][1]) if masters else ""
         if len(masters) < 2:
             components[uid] = entries
             continue
@@ -114,15 +120,15 @@ def one_master_each(parsed: ical.Parsed) -> tuple[ical.Parsed, list[str]]:
             overrides = [entry for entry in entries if "RECURRENCE-ID" in entry[1]]
             components[uid] = [kept, *overrides]
             if len(contents) > 1:
-                problems.append(
-                    f"event {uid} is in {_listed(origins)} as different versions: "
-                    f"the newest, in {kept[0]}, was read"
-                )
+                others = _listed([origin for origin in origins if origin != kept[0]])
+                why = f"older versions of it are in {others}: this newest one was read"
+                problems.append(Problem(kept[0], why, Done.KEPT, event_name(kept[1])))
             continue
-        problems.append(
-            f"event {uid} is in {_listed(origins)} as different events, and nothing says which "
-            "is right: neither was read (what was logged of it stands)"
+        why = (
+            f"its UID is also in {_listed(origins[1:])} for another event, and nothing says "
+            "which is right: neither was read (what was logged of it stands)"
         )
+        problems.append(Problem(origins[0], why, Done.SKIPPED, named))
         doubtful.append(uid)
     return replace(parsed, components=components, problems=parsed.problems + problems), doubtful
 
@@ -139,6 +145,7 @@ def _version(component: Any) -> tuple[int, str]:
 
 
 def _listed(origins: list[str]) -> str:
-    if len(origins) == 1:
-        return f"{origins[0]} twice"
-    return ", ".join(origins[:-1]) + f" and {origins[-1]}"
+    """The other files holding a UID (none: the same file holds it twice)."""
+    if not origins:
+        return "this same file"
+    return ", ".join(origins[:-1]) + f" and {origins[-1]}" if len(origins) > 1 else origins[0]

@@ -37,12 +37,13 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build  # type: ignore[import-untyped]
 from googleapiclient.errors import HttpError  # type: ignore[import-untyped]
 
+from integrations.calendars import problems as said
 from integrations.calendars.google_auth import AUTH_REMEDY, token_path
 from nudger import clock
 from nudger.config.calendars import GoogleCalendar
 from nudger.core.addresses import normalize
 from nudger.core.events import Attendee, EventInstance, EventKind, Participation, Status
-from nudger.ports import Changes, Resource, SourceError, Window
+from nudger.ports import Changes, Done, Problem, Resource, SourceError, Window
 from nudger.private_file import write_private
 
 CURSOR_VERSION = 1
@@ -396,7 +397,7 @@ class _Found:
     window: Window
     changed: dict[str, Resource] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # listed, but not in a shape we read
     me: set[str] = field(default_factory=set)
 
@@ -423,7 +424,8 @@ class _Found:
                 item = templates[str(parent)] | item
             item_id = item.get("id")
             if not item_id:
-                self.problems.append(f"{calendar}: an event without an id was skipped")
+                why = "it has no id"
+                self.problems.append(Problem(calendar, why, Done.SKIPPED, _named(item)))
                 continue
             key = f"{calendar}/{item_id}"
             if _deleted(item):
@@ -434,7 +436,8 @@ class _Found:
             try:
                 made = _instance(item, calendar, series, self.source, self.window.zone)
             except (KeyError, ValueError, TypeError, AttributeError) as error:
-                self.problems.append(f"{calendar}: event {item_id} was skipped ({_reason(error)})")
+                why = said.reason(error)
+                self.problems.append(Problem(key, why, Done.SKIPPED, _named(item)))
                 self.unreadable.append(key)
                 continue
             self.changed[key] = Resource(key, (made,) if _inside(made, self.window) else ())
@@ -621,6 +624,17 @@ def _grant_error(error: google.auth.exceptions.RefreshError) -> str:
     if isinstance(details, dict) and details.get("error"):
         return str(details["error"])
     return _first_line(str(error.args[0] if error.args else error)).split(":")[0]
+
+
+def _named(item: dict[str, Any]) -> str:
+    """A Google event as a problem names it: its title and start date, where it has them."""
+    title = " ".join(str(item.get("summary", "")).split())[:80]
+    start = item.get("start")
+    start = start if isinstance(start, dict) else {}
+    day = str(start.get("date") or start.get("dateTime") or "")[:10]
+    return (f"event '{title}'" if title else "an event without a title") + (
+        f" on {day}" if day else ""
+    )
 
 
 def _first_line(text: str) -> str:

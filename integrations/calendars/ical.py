@@ -30,6 +30,7 @@ from typing import Any
 import icalendar
 
 from integrations.calendars import bounds, mend
+from integrations.calendars import problems as said
 from nudger.core.addresses import calendar_address
 from nudger.core.events import (
     Attendee,
@@ -39,7 +40,7 @@ from nudger.core.events import (
     Status,
     occurrence_of,
 )
-from nudger.ports import Resource, Window
+from nudger.ports import Done, Problem, Resource, Window
 
 _STATUS = {"CANCELLED": Status.CANCELLED, "TENTATIVE": Status.TENTATIVE}
 _PARTICIPATION = {p.value.upper(): p for p in Participation}
@@ -69,7 +70,7 @@ class Parsed:
 
     components: dict[str, list[tuple[str, icalendar.Component]]]  # UID -> (origin, VEVENT)
     timezones: list[icalendar.Component]
-    problems: list[str]
+    problems: list[Problem]
     unread: list[str] = field(default_factory=list)  # origins that could not be read at all
 
 
@@ -79,22 +80,25 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
     as unread, as one that does not parse does: what it held is not known."""
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     timezones: list[icalendar.Component] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     unread: list[str] = []
     for origin, raw in texts:
         text = decode(raw)
         if not whole(text):
-            problems.append(f"{origin}: {CUT_SHORT}")
+            problems.append(Problem(origin, CUT_SHORT, Done.NOT_READ))
             unread.append(origin)
             continue
         try:
-            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            with said.warnings_into(problems, origin):  # a library's warnings are this file's
+                calendars = icalendar.Calendar.from_ical(text, multiple=True)
+                mended = [mend.mend(calendar, origin) for calendar in calendars]
         except Exception as error:  # icalendar raises many types on bad input
-            problems.append(f"{origin}: not a readable calendar ({_reason(error)})")
+            why = f"not a readable calendar ({said.reason(error)})"
+            problems.append(Problem(origin, why, Done.NOT_READ))
             unread.append(origin)
             continue
-        for calendar in calendars:
-            problems += mend.mend(calendar, origin)  # its zones, broken metadata, shapes
+        for calendar, found in zip(calendars, mended, strict=True):
+            problems += found  # its zones, broken metadata, shapes
             for component in calendar.walk():
                 if component.name == "VTIMEZONE":
                     timezones.append(component)
@@ -234,7 +238,7 @@ def merge(parts: Iterable[Parsed]) -> Parsed:
     that choice decides no time, since `parse` gave every time its own file's zone (`mend`)."""
     components: dict[str, list[tuple[str, icalendar.Component]]] = defaultdict(list)
     zones: dict[str, icalendar.Component] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     unread: list[str] = []
     for part in parts:
         for uid, entries in part.components.items():
@@ -302,7 +306,7 @@ class Expanded:
     found: dict[str, tuple[EventInstance, ...]]
     excluded: dict[str, frozenset[str]]
     skipped: list[str]
-    problems: list[str]
+    problems: list[Problem]
     read_until: dict[str, datetime] = field(default_factory=dict)  # series stopped at the cap
 
     def resources(self, uids: Iterable[str] | None = None) -> tuple[Resource, ...]:
@@ -335,38 +339,44 @@ def instances(parsed: Parsed, window: Window, *, source: str, calendar: str) -> 
         for _, component in entries:
             group.add_component(component)
         origin = entries[0][0]
-        title = _title(entries)
+        named = said.event_name(entries[0][1])
         try:
             if (rule := bounds.too_frequent(entries)) is not None:
-                problems.append(f"{origin}: {title} {FREQUENT} ({rule}), so it was not read")
+                problems.append(Problem(origin, f"{FREQUENT} ({rule})", Done.SKIPPED, named))
                 skipped.append(uid)
                 continue
             _refuse_endless_rules(entries)
-            expanded, capped = bounds.expand(group, start, end, window.max_instances)
-            # recurring-ical-events gives every occurrence a RECURRENCE-ID, a single event's too;
-            # only a series has occurrences worth naming, or a moved single event would look
-            # like a new one (and the same invite would not match Google's "single").
-            series = any(
-                key in component
-                for _, component in entries
-                for key in ("RRULE", "RDATE", "RECURRENCE-ID")
-            )
-            made = [
-                _instance(event, window.zone, source, calendar, series=series) for event in expanded
-            ]
-            struck = _excluded(entries, window) - {i.occurrence for i in made}
+            with said.warnings_into(problems, origin, named):  # said only if it is read
+                expanded, capped = bounds.expand(group, start, end, window.max_instances)
+                # recurring-ical-events gives every occurrence a RECURRENCE-ID, a single
+                # event's too; only a series has occurrences worth naming, or a moved single
+                # event would look like a new one (and the same invite would not match Google's
+                # "single").
+                series = any(
+                    key in component
+                    for _, component in entries
+                    for key in ("RRULE", "RDATE", "RECURRENCE-ID")
+                )
+                made = [
+                    _instance(event, window.zone, source, calendar, series=series)
+                    for event in expanded
+                ]
+                struck = _excluded(entries, window) - {i.occurrence for i in made}
         except Exception as error:  # a broken series must not stop the others
-            problems.append(f"{origin}: event {uid} was skipped ({_reason(error)})")
+            if said.beyond(error, entries, start.date(), end.date()):
+                found[uid] = ()  # read: nothing of it is inside the window
+                continue
+            problems.append(Problem(origin, said.reason(error), Done.SKIPPED, named))
             skipped.append(uid)
             continue
         if capped:
             cap = window.max_instances
-            problems.append(f"{origin}: {title} {CAPPED.format(cap=cap)}")
+            problems.append(Problem(origin, CAPPED.format(cap=cap), Done.CAPPED, named))
             read_until[uid] = max((i.start for i in made), default=window.start)
         found[uid] = tuple(sorted(made, key=lambda i: (i.start, i.occurrence)))
         if struck:
             excluded[uid] = frozenset(struck)
-    return Expanded(found, excluded, skipped, problems, read_until)
+    return Expanded(found, excluded, skipped, said.once(problems), read_until)
 
 
 FREQUENT = "repeats more often than daily, which no plan with someone does"
@@ -374,12 +384,6 @@ CAPPED = (
     "has more than {cap} occurrences in the sync window: the first {cap} were read "
     "(sync.max_instances_per_series)"
 )
-
-
-def _title(entries: Sequence[tuple[str, Any]]) -> str:
-    """How a warning names a series: its title, quoted, or that it has none."""
-    summary = " ".join(str(entries[0][1].get("SUMMARY", "")).split())[:80]
-    return f'"{summary}"' if summary else "an event without a title"
 
 
 def _instance(
@@ -514,8 +518,3 @@ def _int(value: Any) -> int:
         return int(value) if value is not None else 0
     except (TypeError, ValueError):
         return 0
-
-
-def _reason(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}"[:200] if text else type(error).__name__

@@ -24,8 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from integrations.calendars import folder, ical
+from integrations.calendars import problems as said
 from nudger.config.calendars import IcsCalendar
-from nudger.ports import Changes, SourceError, Window
+from nudger.ports import Changes, Problem, SourceError, Window
 
 
 def create(config: IcsCalendar, *, timeout: float, data_dir: Path) -> IcsSource:
@@ -50,17 +51,18 @@ class IcsSource:
         window, no relevance test. What a sync would skip is listed as skipped."""
         if self.config.url is not None:
             text, _ = self._fetch(self.config.url, {})
-            head, texts, problems = self.config.url + ":", [(self.config.url, text or b"")], []
+            head, texts = self.config.url + ":", [(self.config.url, text or b"")]
+            problems: list[Problem] = []
         else:
             path = self.config.path.expanduser() if self.config.path else Path()
             listing = folder.read(path, self.name)
             head = f"{path}: {len(listing.files)} .ics files,"
             texts, problems = listing.texts, listing.problems
         parsed, _ = folder.one_master_each(ical.parse(texts))
-        skipped = problems + parsed.problems
+        skipped = said.once(problems + parsed.problems)
         more = [f"  … and {len(skipped) - 10} more"] if len(skipped) > 10 else []
         lines = [f"{head} {len(parsed.components)} events"]
-        return lines + [f"  skipped: {problem}" for problem in skipped[:10]] + more
+        return lines + [f"  {problem.done}: {problem}" for problem in skipped[:10]] + more
 
     def _sync_path(self, path: Path, cursor: str | None, window: Window) -> Changes:
         files, unlisted = folder.files(path, self.name)
@@ -89,7 +91,7 @@ class IcsSource:
         window: Window,
         cursor: str,
         calendar: str,
-        problems: list[str],
+        problems: list[Problem],
     ) -> Changes:
         """What the texts hold. A text that could not be read leaves the listing incomplete
         (what it held is unknown, so nothing missing from it is taken as removed), and a series

@@ -32,6 +32,9 @@ from icalendar.prop import vBroken, vDDDTypes
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from integrations.calendars.problems import event_name
+from nudger.ports import Done, Problem
+
 _TIMES = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
 _METADATA = ("CREATED", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE")
 _DISPLAY_PREFIX = re.compile(r"^\((?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?\)\s*", re.IGNORECASE)
@@ -113,13 +116,13 @@ _ALIASES = {
 }
 
 
-def mend(calendar: icalendar.Component, origin: str) -> list[str]:
+def mend(calendar: icalendar.Component, origin: str) -> list[Problem]:
     """Mend every VEVENT of one parsed calendar in place; what was done, one line each."""
     zones = _Zones(calendar)
-    problems: list[str] = []
+    problems: list[Problem] = []
     for event in calendar.walk("VEVENT"):
         try:
-            found = _metadata(event) + _zoned(event, zones) + _shaped(event)
+            found = _identity(event) + _metadata(event) + _zoned(event, zones) + _shaped(event)
         except Exception as error:  # a shape not foreseen here must not cost the file
             found = [f"it could not be checked ({type(error).__name__}), so it was read as is"]
         if found:  # most events have nothing to say: name them only then
@@ -178,12 +181,23 @@ def _iana(name: str) -> tzinfo | None:
     return zoneinfo.ZoneInfo(name) if name in _names() else None
 
 
-def _naming(event: Any, origin: str) -> Callable[[str], str]:
-    """How a problem of this event is said: the file, the event's title (or UID) and start."""
-    title = str(event.get("SUMMARY", "")).strip() or f"UID {str(event.get('UID', '')).strip()}"
-    raw = _value(event.get("DTSTART"))
-    when = f" on {raw:%Y-%m-%d}" if isinstance(raw, date) else ""
-    return lambda text: f"{origin}: event {title!r}{when}: {text}"
+def _naming(event: Any, origin: str) -> Callable[[str], Problem]:
+    """How a problem of this event is said: the file, the event's title and start, and that
+    the event was kept (each mending costs only the property it names)."""
+    named = event_name(event)
+    return lambda text: Problem(origin, text, Done.KEPT, named)
+
+
+def _identity(event: Any) -> list[str]:
+    """One UID: an event that writes it twice is known by the first (and says so), never by
+    the text of a Python list of both."""
+    value = event.get("UID")
+    if not isinstance(value, list) or not value:
+        return []
+    first = str(value[0]).strip()
+    del event["UID"]
+    event.add("UID", first)
+    return [f"its UID is written {len(value)} times, so it is known by the first, {first!r}"]
 
 
 def _metadata(event: Any) -> list[str]:
@@ -205,7 +219,7 @@ def _metadata(event: Any) -> list[str]:
     return said
 
 
-_IGNORED = "so it was ignored (event kept)"
+_IGNORED = "so it was ignored"
 
 
 def _number(value: Any) -> bool:

@@ -67,16 +67,18 @@ def daemon(
 def _print_outcome(outcome: Outcome) -> None:
     from nudger.core.text import printable  # a server's words, a file's name and bytes
     from nudger.ops.calendar_checks import calendar_fix
+    from nudger.ports import Problem
 
     mark = "✓" if outcome.ok else "✗"
     typer.echo(f"{mark} {outcome.source}: {printable(outcome.message)}")
     if not outcome.ok:
         fix = calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)
         typer.echo(f"    {printable(fix)}")
-    for problem in outcome.problems[:5]:
-        typer.echo(f"    skipped: {printable(problem)}", err=True)
+    for problem in map(Problem.of, outcome.problems[:5]):  # each once: what was done, where
+        typer.echo(f"    {problem.done}: {printable(str(problem))}", err=True)
     if len(outcome.problems) > 5:
-        typer.echo(f"    … and {len(outcome.problems) - 5} more skipped", err=True)
+        rest = len(outcome.problems) - 5
+        typer.echo(f"    … and {rest} more problems of {printable(outcome.source)}", err=True)
 
 
 def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> None:

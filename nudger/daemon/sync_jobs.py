@@ -92,7 +92,11 @@ class SyncJobs:
         if config is None:
             return
         settings = self.settings
-        failures = await self._sync_in_child(name, limit=settings.sync.timeout * OVERRUN_FACTOR)
+        try:
+            failures = await self._sync_in_child(name, limit=settings.sync.timeout * OVERRUN_FACTOR)
+        except asyncio.CancelledError:  # the daemon is stopping: a quiet line, no traceback
+            log.info("%s: sync stopped with the daemon; the next sync reads it again", name)
+            return
         interval = config.interval or settings.sync.interval
         delay = retry_delay(failures, interval, settings.sync.backoff_max)
         if failures:
@@ -102,7 +106,8 @@ class SyncJobs:
         self.after_sync()
 
     def stop(self) -> None:
-        """Kill the syncs under way: a sync's transaction makes stopping it safe."""
+        """Kill the syncs under way: a sync's transaction makes stopping it safe (the job
+        waiting for one is then cancelled, and says so in one line: `sync`)."""
         for child in self._children:
             child.kill()
 
@@ -128,6 +133,10 @@ class SyncJobs:
             child.kill()
             code = await child.wait()
             log.error("%s: the sync overran %s and was stopped", name, format_duration(limit))
+        except asyncio.CancelledError:  # what it had not committed is rolled back by SQLite
+            if child.returncode is None:
+                child.kill()
+            raise
         finally:
             self._children.discard(child)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

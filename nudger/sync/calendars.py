@@ -38,9 +38,10 @@ from nudger.errors import NudgerError
 from nudger.log import queries, sync_state
 from nudger.log.removals import logged as logged_removals
 from nudger.log.store import Store
-from nudger.ports import CalendarSource, Changes, SourceError, Window
+from nudger.ports import CalendarSource, Changes, Problem, SourceError, Window, tally
 
 log = logging.getLogger(__name__)
+JOURNAL_CAP = 20  # problems logged one line each per sync; a broken export may hold hundreds
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Outcome:
     ok: bool
     message: str
     new_facts: int = 0
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem | str, ...] = ()  # what the source could not read as it is
     retry: bool = True
     remedy: str | None = None  # a failure's fix, where the source knows one
 
@@ -149,8 +150,10 @@ def sync_source(
         changes = source.sync(cursor, replace(window, mentions=mentions(rules)))
     except SourceError as error:
         return _failed(store, name, error, now)
-    for problem in changes.problems:
-        log.warning("%s: %s", name, problem)
+    for problem in map(Problem.of, changes.problems[:JOURNAL_CAP]):  # the journal's line each
+        log.warning("%s: %s: %s", name, problem.done, problem)
+    if len(changes.problems) > JOURNAL_CAP:
+        log.warning("%s: … and %d more problems", name, len(changes.problems) - JOURNAL_CAP)
     rules = with_learnt(rules, changes.own_addresses or ())  # used at once, on this very sync
     with store.transaction():
         stored = _listable(sync_state.resources(store.db, name), window)
@@ -165,7 +168,7 @@ def sync_source(
             same_rules = known is not None and known.fingerprint == _fingerprint(rules)
             added = _apply(store, name, changes, stored, gone, rules, now, same_rules=same_rules)
             message = f"{added} new facts" + (
-                f", {len(changes.problems)} items skipped" if changes.problems else ""
+                f"; problems: {tally(changes.problems)}" if changes.problems else ""
             )
             sync_state.record_success(
                 store.db,

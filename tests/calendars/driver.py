@@ -61,7 +61,8 @@ class Driver(Protocol):
         """The `Resource.id` its source gives the single event `uid`."""
 
     def put_broken(self) -> tuple[str, ...]:
-        """Store an item the adapter cannot read; the words its problem must name."""
+        """Store an item the adapter cannot read; the words its problem must name (where it
+        is, and the event by its title and start, or the item's id)."""
 
     def expire(self, cursor: str) -> str:
         """Make the server forget what `cursor` refers to; the cursor to sync with then."""

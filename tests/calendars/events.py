@@ -109,6 +109,7 @@ def _component(
 
 # An event no client should write and a server stores as it is: an RRULE with a negative COUNT.
 BROKEN_UID = "broken-1"
+BROKEN_NAMED = "event 'Broken' on 2027-03-05"  # as a problem names it: its title and start
 BROKEN = f"""\
 BEGIN:VEVENT\r
 UID:{BROKEN_UID}\r

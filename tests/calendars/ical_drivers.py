@@ -26,7 +26,7 @@ from nudger.config.calendars import CalDAVCalendar, IcsCalendar
 from nudger.ports import CalendarSource
 from tests.caldav_servers import Server, free_port
 from tests.calendars.driver import SOURCE_NAME
-from tests.calendars.events import BROKEN, BROKEN_UID, ME, Event, vcalendar
+from tests.calendars.events import BROKEN, BROKEN_NAMED, ME, Event, vcalendar
 
 # A PROPPATCH giving the principal my mail address beside its path, as a scheduling client does.
 ADDRESS_SET = (
@@ -79,7 +79,7 @@ class IcsFolderDriver:
 
     def put_broken(self) -> tuple[str, ...]:
         (self.folder / "broken.ics").write_text(vcalendar([], extra=BROKEN), encoding="utf-8")
-        return "broken.ics", BROKEN_UID
+        return "broken.ics", BROKEN_NAMED
 
     def expire(self, cursor: str) -> str:
         raise NotImplementedError(self.lacks["cursor"])
@@ -146,7 +146,7 @@ class IcsUrlDriver:
 
     def put_broken(self) -> tuple[str, ...]:
         self.broken = True
-        return self.url, BROKEN_UID
+        return self.url, BROKEN_NAMED
 
     def expire(self, cursor: str) -> str:
         self.generation += 1
@@ -241,7 +241,7 @@ class CalDAVDriver:
 
     def put_broken(self) -> tuple[str, ...]:
         self._put("broken.ics", vcalendar([], extra=BROKEN))  # the server stores it as it is
-        return "broken.ics", BROKEN_UID
+        return "broken.ics", BROKEN_NAMED
 
     def expire(self, cursor: str) -> str:
         state = json.loads(cursor)

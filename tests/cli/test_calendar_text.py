@@ -114,8 +114,10 @@ def test_every_command_that_quotes_a_calendar_shows_it_as_text(
 
 def test_the_sync_names_what_it_skipped_in_printable_words(folder: Path) -> None:
     shown = in_a_terminal("daemon", "--once").decode()
-    assert f"event broken{SHOWN} was skipped" in shown
-    assert "uuuu…" in shown  # long.ics: the 100,000 characters of its event's UID, cut
+    assert f"skipped: {folder}/broken.ics: event 'Alex {SHOWN}': its DTSTART cannot" in shown
+    # long.ics: named by its title, not by the 100,000 characters of its UID
+    assert f"skipped: {folder}/long.ics: event 'Alex': its DTSTART cannot" in shown
+    assert "uuuuuuuu" not in shown
 
 
 def test_the_daemons_log_shows_it_as_text(folder: Path) -> None:
@@ -125,6 +127,7 @@ def test_the_daemons_log_shows_it_as_text(folder: Path) -> None:
     written = in_a_terminal("local", "--now", now, module="nudger.sync.worker")
     assert_harmless(written)
     assert (
-        f"WARNING nudger.sync.calendars: local: {folder}/broken.ics: event broken{SHOWN}".encode()
+        f"WARNING nudger.sync.calendars: local: skipped: {folder}/broken.ics: "
+        f"event 'Alex {SHOWN}'".encode()
         in (written)
     )

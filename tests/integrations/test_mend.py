@@ -14,7 +14,7 @@ import pytest
 from integrations.calendars.ics import IcsSource
 from nudger.config.calendars import IcsCalendar
 from nudger.core.events import EventInstance
-from nudger.ports import Changes, Window
+from nudger.ports import Changes, Done, Problem, Window
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WINDOW = Window(datetime(2027, 3, 1, tzinfo=BERLIN), datetime(2027, 4, 1, tzinfo=BERLIN), BERLIN)
@@ -101,8 +101,9 @@ def test_broken_metadata_costs_only_that_property(
     assert (dinner.summary, dinner.start, dinner.end) == ("Dinner with Alex", START, END)
     assert (dinner.created, dinner.updated, dinner.sequence) == (created, updated, sequence)
     (problem,) = changes.problems
-    assert "dinner.ics: event 'Dinner with Alex' on 2027-03-22" in problem
-    assert f"its {property_} " in problem and "ignored (event kept)" in problem
+    assert isinstance(problem, Problem) and problem.done == Done.KEPT
+    assert "dinner.ics: event 'Dinner with Alex' on 2027-03-22" in str(problem)
+    assert f"its {property_} " in str(problem) and "so it was ignored" in str(problem)
 
 
 def test_sound_metadata_is_read_without_a_word(tmp_path: Path) -> None:
@@ -137,8 +138,9 @@ def test_an_end_before_the_start_is_reported_and_read_as_no_length(
     changes, dinner = synced(tmp_path, event(times=times))
     assert (dinner.start, dinner.end, dinner.all_day) == (START, START, False)  # never moved
     (problem,) = changes.problems
-    assert "dinner.ics: event 'Dinner with Alex'" in problem and said in problem
-    assert "read as starting at DTSTART, no length" in problem
+    assert isinstance(problem, Problem) and problem.done == Done.KEPT
+    assert "dinner.ics: event 'Dinner with Alex'" in str(problem) and said in str(problem)
+    assert "read as starting at DTSTART, no length" in str(problem)
 
 
 def test_an_end_before_the_start_holds_for_every_instance_of_a_series(tmp_path: Path) -> None:
@@ -184,4 +186,9 @@ def test_an_event_without_a_readable_start_costs_no_other_event_of_its_file(
     assert [resource.id for resource in changes.changed] == ["dinner"]
     assert changes.unreadable == ("broken",)  # what the log knew of it stands
     (problem,) = changes.problems
-    assert "event broken was skipped" in problem
+    assert problem == Problem(
+        str(folder / "dinner.ics"),
+        "its DTSTART cannot be read (Expected time, got: garbage)",
+        Done.SKIPPED,
+        "event 'Dinner with Alex'",
+    )

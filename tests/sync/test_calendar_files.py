@@ -122,7 +122,7 @@ def test_a_subfolder_that_cannot_be_listed_is_reported_and_removes_nothing(
 
     tested = cli("calendars", "test", "local")
     assert tested.code == 0
-    assert f"skipped: {folder / 'home'}: cannot be read (Permission denied)" in tested.out
+    assert f"not read: {folder / 'home'}: cannot be read (Permission denied)" in tested.out
 
 
 def test_calendars_test_lists_an_unreadable_file_as_skipped_as_sync_does(
@@ -135,7 +135,7 @@ def test_calendars_test_lists_an_unreadable_file_as_skipped_as_sync_does(
     tested = cli("calendars", "test", "local")
     assert tested.code == 0, tested.out + tested.err
     assert "2 .ics files, 1 events" in tested.out
-    assert f"skipped: {folder / 'locked.ics'}: cannot be read (Permission denied)" in tested.out
+    assert f"not read: {folder / 'locked.ics'}: cannot be read (Permission denied)" in tested.out
     assert "unexpected" not in tested.out + tested.err
     out = synced(cli)
     assert f"{folder / 'locked.ics'}: cannot be read (Permission denied)" in out
@@ -171,8 +171,12 @@ def test_one_uid_in_two_files_is_read_once_and_reported_once(cli: RunCli, folder
     (folder / "f.ics").write_bytes(plan("Run", uid="clash", days=5).encode())
     out = synced(cli)
     assert titles(cli) == ["Dinner", "New lunch"]
-    assert out.count("event twice is in") == 1
-    assert f"the newest, in {folder / 'd.ics'}, was read" in out
-    assert out.count("event clash is in") == 1
-    assert "nothing says which is right: neither was read" in out
-    assert "event same" not in out
+    assert out.count("older versions of it are in") == 1
+    newest = f"kept: {folder / 'd.ics'}: event 'New lunch' on {TODAY + timedelta(days=4):%Y-%m-%d}"
+    assert (
+        f"{newest}: older versions of it are in {folder / 'c.ics'}: this newest one was read" in out
+    )
+    clash = [line for line in out.splitlines() if "nothing says which is right" in line]
+    assert len(clash) == 1 and clash[0].startswith(f"    skipped: {folder / 'e.ics'}: event 'Walk'")
+    assert f"its UID is also in {folder / 'f.ics'} for another event" in clash[0]
+    assert "Dinner" not in out  # a copy is no problem

@@ -17,7 +17,7 @@ from integrations.calendars.ics import IcsSource
 from nudger import clock
 from nudger.config.calendars import IcsCalendar
 from nudger.core.events import Status
-from nudger.ports import Changes, SourceError, Window
+from nudger.ports import Changes, Done, Problem, SourceError, Window
 from tests.conftest import RunCli
 from tests.story import CONFIG, EXPECTED, story
 
@@ -144,7 +144,7 @@ def test_every_calendar_of_the_test_corpora_is_read_without_a_crash(corpus: Path
         changes = source.sync(None, window)
         read += sum(len(resource.instances) for resource in changes.changed)
         skipped += len(changes.problems)
-        assert all(str(file) in problem for problem in changes.problems)
+        assert all(str(file) in str(problem) for problem in changes.problems)
     assert read > 1000
     assert skipped > 0
 
@@ -262,7 +262,7 @@ def test_once_says_each_failure_and_skipped_item_once_with_its_fix(
     assert "does not exist" not in done.stderr
     skipped = [line for line in done.stderr.splitlines() if "broken-" in line]
     assert len(skipped) == 5 and all(line.startswith("    skipped: ") for line in skipped)
-    assert "    … and 2 more skipped" in done.stderr.splitlines()
+    assert "    … and 2 more problems of local" in done.stderr.splitlines()
 
 
 def test_calendars_add_refuses_a_path_that_does_not_exist(cli: RunCli, home: Path) -> None:
@@ -356,8 +356,8 @@ def test_a_rule_that_never_advances_is_skipped_not_hung_on(tmp_path: Path) -> No
     changes = IcsSource(IcsCalendar(name="t", type="ics", path=file), timeout=5).sync(None, window)
     assert [resource.id for resource in changes.changed] == ["fine"]
     (problem,) = changes.problems
-    assert "endless" in problem
-    assert "INTERVAL" in problem
+    said = f"{file}: event 'Never' on 2026-03-01: its RRULE has an INTERVAL below 1"
+    assert (str(problem), Problem.of(problem).done) == (said, Done.SKIPPED)
 
 
 class _CalendarServer:
@@ -464,3 +464,33 @@ def test_a_broken_adapter_fails_its_source_only(tmp_path: Path) -> None:
     assert [(o.source, o.ok) for o in outcomes] == [("broken", False), ("empty", True)]
     assert "unexpected RuntimeError: a bug" in outcomes[0].message
     assert outcomes[0].remedy == "see where it happens: nudger -v calendars test broken"
+
+
+def test_a_third_party_source_may_say_its_problems_as_plain_strings(tmp_path: Path) -> None:
+    """`Changes.problems` takes `Problem`s and, as before them, plain strings (shown as
+    skipped), so an adapter written against the older port still works."""
+    from nudger.core.detect import Rules
+    from nudger.log.store import Store
+    from nudger.sync.calendars import sync_all
+
+    class Plain:
+        name = "plain"
+
+        def sync(self, cursor: str | None, window: Window) -> Changes:
+            kept = Problem("memo 7", "its place was read as text", Done.KEPT, "event 'Lunch'")
+            return Changes(
+                changed=(), cursor="c", complete=False, problems=("memo 3: no date", kept)
+            )
+
+        def describe(self) -> list[str]:
+            return []
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    window = Window(now - timedelta(days=30), now + timedelta(days=30), ZoneInfo("UTC"))
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        (outcome,) = sync_all(store, [("plain", Plain)], Rules(frozenset(), ()), window, now=now)
+    assert outcome.message == "0 new facts; problems: 1 skipped, 1 kept"
+    assert [(str(Problem.of(p)), Problem.of(p).done) for p in outcome.problems] == [
+        ("memo 3: no date", Done.SKIPPED),
+        ("memo 7: event 'Lunch': its place was read as text", Done.KEPT),
+    ]

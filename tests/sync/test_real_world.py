@@ -28,7 +28,7 @@ import pytest
 from integrations.calendars import ics
 from nudger import clock
 from nudger.config.calendars import IcsCalendar
-from nudger.ports import Window
+from nudger.ports import Problem, Window
 from tests.real_world import INSTALLED, ME, TRACKED, assemble
 
 SOURCES = [origin.name for origin in INSTALLED] + ["written-here"]
@@ -120,18 +120,29 @@ def test_the_corpus_syncs_with_no_traceback_and_every_source_synced(synced: Sync
     assert facts["recurring-ical-events"] > 0  # and the widely tracked person's
 
 
+DONE = ("skipped", "kept", "capped", "not read")
+SHOWN = re.compile(rf"^    ({'|'.join(DONE)}): (/\S+\.ics): ")
+
+
 def test_the_broken_files_are_reported_and_counted(synced: Synced) -> None:
     """The corpus has files no reader can take (bare components, broken dates): each source
-    line counts them, and the list under it names files, capped with a count of the rest."""
+    line counts them by what was done, and the list under it says what was done with each,
+    naming its file, capped with a count of the rest ("… and N more", once per source)."""
     counted = {
-        line.split(":")[0][2:]: int(found.group(1))
+        line.split(":")[0][2:]: sum(int(n) for n in re.findall(r"(\d+) [a-z ]+?(?:,|$)", tail))
         for line in synced.out.splitlines()
-        if (found := re.search(r", (\d+) items skipped$", line))
+        if line.startswith("✓") and (tail := line.partition("; problems: ")[2])
     }
     assert counted.keys() >= {"icalendar", "recurring-ical-events"}
-    shown = [line for line in synced.lines if line.strip().startswith("skipped: ")]
-    more = sum(int(n) for n in re.findall(r"… and (\d+) more skipped", synced.err))
-    assert len(shown) + more == sum(counted.values())
+    lines = synced.err.splitlines()
+    shown = [line for line in lines if line.startswith("    ") and "    … and " not in line]
+    assert shown and all(SHOWN.match(line) for line in shown), shown
+    more = [line for line in lines if line.startswith("    … and ")]
+    assert len(more) == len(set(more))  # each names its source
+    rest = sum(int(n) for n in re.findall(r"… and (\d+) more problems of ", synced.err))
+    assert len(shown) + rest == sum(counted.values())
+    assert len(shown) <= 5 * len(counted)  # five lines a source at most
+    assert [line for line, n in Counter(synced.lines).items() if n > 1] == []
 
 
 def test_calendars_test_reads_the_corpus_as_sync_does(nudger: Callable[..., Synced]) -> None:
@@ -144,7 +155,7 @@ def test_calendars_test_reads_the_corpus_as_sync_does(nudger: Callable[..., Sync
     ]
 
 
-def _problems(corpus: Path, name: str) -> tuple[str, ...]:
+def _problems(corpus: Path, name: str) -> tuple[Problem | str, ...]:
     zone = ZoneInfo("Europe/Berlin")
     end = clock.now().astimezone(zone)
     window = Window(end - timedelta(days=10000), end + timedelta(days=90), zone)
@@ -163,12 +174,8 @@ def test_every_problem_is_reported_once(corpus: Path, name: str) -> None:
     assert [line for line, n in Counter(problems).items() if n > 1] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 15 item 9: icalendar's GloballyUniqueTZIDGuessed warnings reach the "
-    "terminal raw, with the library's path and source line",
-)
 def test_no_raw_python_warning_reaches_the_user(synced: Synced) -> None:
+    """icalendar's GloballyUniqueTZIDGuessed warnings reached the terminal raw, with the
+    library's path and source line (issue 15 item 9): they are problems of their file now."""
     raw = [line for line in synced.lines if re.search(r"\.py:\d+: \w+", line)]
     assert raw == []

@@ -183,7 +183,7 @@ def test_a_file_cut_short_for_one_sync_changes_nothing(cli: RunCli, folder: Path
     (folder / "soon-1.ics").write_bytes(b"")
     (folder / "theirs-1.ics").write_bytes((folder / "theirs-1.ics").read_bytes()[:150])
     result = cli("daemon", "--once")
-    assert "✓ local: 0 new facts, 2 items skipped" in result.out
+    assert "✓ local: 0 new facts; problems: 2 not read" in result.out
     assert "soon-1.ics: empty or cut short" in result.err
     assert balance(cli) == before
 
@@ -203,7 +203,7 @@ def test_a_file_that_cannot_be_opened_for_one_sync_changes_nothing(
     lock(monkeypatch, "soon-3.ics")
     (folder / "soon-3.ics").touch()  # a new modification time: the folder is read again
     result = cli("daemon", "--once")
-    assert "✓ local: 0 new facts, 1 items skipped" in result.out
+    assert "✓ local: 0 new facts; problems: 1 not read" in result.out
     assert "soon-3.ics: cannot be read (Permission denied)" in result.err
     assert balance(cli) == before
 
