@@ -34,11 +34,11 @@ _HALF = r"(?:\s?(?P<half>[AaPp])\.?\s?[Mm]\.?)?"
 _ANDROID = re.compile(rf"{_DATE},? {_TIME}{_HALF} - (?P<rest>.*)")
 _IOS = re.compile(rf"\[{_DATE},? {_TIME}{_HALF}\] (?P<rest>.*)")
 _SYSTEM = re.compile(
-    r"(Messages and calls are end-to-end encrypted|Messages to this group are now secured"
-    r"|Your security code with .* changed|.* created (the )?group|.* added .*|.* left"
+    r"(Messages and calls are end-to-end encrypted.*|Messages to this group are now secured.*"
+    r"|Your security code with .* changed.*|.* created (the )?group.*|.* added .*|.* left"
     r"|.* removed .*|.* changed (the subject|this group's|the group|their phone number).*"
     r"|.* joined using this group's invite link|You're now an admin|.* is a contact\.?"
-    r"|Disappearing messages|This chat is with a business account)"
+    r"|Disappearing messages.*|This chat is with a business account.*)"
 )
 _SUBJECT_CHANGE = re.compile(r" changed (the subject|this group's|the group)")
 _MISSED_CALL = re.compile(r"Missed (group )?(voice|video) call(, .*)?")
