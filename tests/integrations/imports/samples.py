@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-Message = tuple[datetime, str, str]  # local time (naive or aware), sender, text
+Message = tuple[datetime, str, str]  # time (its wall clock is written), sender, text
 
 ENCRYPTED = (
     "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
@@ -223,7 +223,7 @@ def signal_export(
 
 def _signal_row(at: datetime, sender: str, text: str, version: str) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "date": at.isoformat(),
+        "date": at.replace(tzinfo=None).isoformat(),
         "sender": sender,
         "body": f"{text}  ",
         "quote": "",

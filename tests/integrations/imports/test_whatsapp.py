@@ -16,11 +16,18 @@ from nudger.ports import CallType, ChatRecord, ExportFormatError, SkippedRecord
 from tests.integrations.imports import samples
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall-clock time in Berlin, where the samples' phone is."""
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
 CHAT = [
-    (datetime(2023, 12, 31, 21, 41), "Alice", "Happy new year!\nSee you tomorrow?"),
-    (datetime(2024, 1, 1, 9, 5), "Sam Doe", "<Media omitted>"),
-    (datetime(2024, 1, 1, 9, 5), "Sam Doe", "<Media omitted>"),
-    (datetime(2024, 1, 13, 14, 0), "Alice", "Lunch: the usual place"),
+    (at(2023, 12, 31, 21, 41), "Alice", "Happy new year!\nSee you tomorrow?"),
+    (at(2024, 1, 1, 9, 5), "Sam Doe", "<Media omitted>"),
+    (at(2024, 1, 1, 9, 5), "Sam Doe", "<Media omitted>"),
+    (at(2024, 1, 13, 14, 0), "Alice", "Lunch: the usual place"),
 ]
 
 
@@ -55,16 +62,18 @@ def test_identical_messages_differ_by_ordinal_and_no_text_is_kept(tmp_path: Path
 
 def test_a_newer_export_gives_the_same_idents_for_the_same_messages(tmp_path: Path) -> None:
     old = read(samples.whatsapp_export(tmp_path / "old", CHAT[:3]))
-    later = (datetime(2024, 2, 20, 8, 0), "Alice", "Morning")
+    later = (at(2024, 2, 20, 8, 0), "Alice", "Morning")
     new = read(samples.whatsapp_export(tmp_path / "new", [*CHAT, later]))
-    assert [r.ident for r in old] == [r.ident for r in new[:3]]
+    assert [r.ident for r in old if isinstance(r, ChatRecord)] == [
+        r.ident for r in new[:3] if isinstance(r, ChatRecord)
+    ]
 
 
 def test_the_date_order_comes_from_the_file_order_when_no_day_is_above_12(tmp_path: Path) -> None:
     chat = [
-        (datetime(2024, 1, 2, 10, 0), "Alice", "hi"),
-        (datetime(2024, 1, 5, 10, 0), "Sam", "hello"),
-        (datetime(2024, 2, 3, 10, 0), "Alice", "again"),
+        (at(2024, 1, 2, 10, 0), "Alice", "hi"),
+        (at(2024, 1, 5, 10, 0), "Sam", "hello"),
+        (at(2024, 2, 3, 10, 0), "Alice", "again"),
     ]
     for layout in ("android-gb", "android-us"):
         path = samples.whatsapp_export(tmp_path / layout, chat, layout=layout)
@@ -73,8 +82,8 @@ def test_the_date_order_comes_from_the_file_order_when_no_day_is_above_12(tmp_pa
 
 def test_an_order_nothing_settles_is_an_error_unless_the_reader_is_told(tmp_path: Path) -> None:
     chat = [
-        (datetime(2024, 3, 5, 10, 0), "Alice", "hi"),
-        (datetime(2024, 3, 5, 11, 0), "Sam", "yo"),
+        (at(2024, 3, 5, 10, 0), "Alice", "hi"),
+        (at(2024, 3, 5, 11, 0), "Sam", "yo"),
     ]
     path = samples.whatsapp_export(tmp_path, chat, layout="android-gb")
     with pytest.raises(ExportFormatError, match="day-first from month-first"):
@@ -90,10 +99,10 @@ def test_an_order_nothing_settles_is_an_error_unless_the_reader_is_told(tmp_path
 
 def test_system_lines_are_not_messages_and_three_senders_make_a_group(tmp_path: Path) -> None:
     notices = [
-        (datetime(2023, 12, 31, 20, 0), 'Alice created group "Climbing"'),
-        (datetime(2023, 12, 31, 20, 1), "Alice added Sam Doe"),
+        (at(2023, 12, 31, 20, 0), 'Alice created group "Climbing"'),
+        (at(2023, 12, 31, 20, 1), "Alice added Sam Doe"),
     ]
-    chat = [*CHAT, (datetime(2024, 1, 14, 8, 0), "Kim", "I added myself: hello")]
+    chat = [*CHAT, (at(2024, 1, 14, 8, 0), "Kim", "I added myself: hello")]
     for layout in ("android-gb", "ios-gb"):
         path = samples.whatsapp_export(
             tmp_path / layout, chat, layout=layout, title="Climbing", notices=notices
@@ -122,7 +131,7 @@ def test_utf8_with_a_bom_and_utf16_read_the_same(tmp_path: Path, encoding: str) 
 
 def test_another_encoding_is_an_error_naming_the_file_and_what_was_tried(tmp_path: Path) -> None:
     path = samples.whatsapp_export(
-        tmp_path, [(datetime(2024, 1, 13, 9, 0), "José", "olé")], encoding="latin-1"
+        tmp_path, [(at(2024, 1, 13, 9, 0), "José", "olé")], encoding="latin-1"
     )
     with pytest.raises(ExportFormatError, match=r"WhatsApp Chat with Alice.txt.*UTF-8.*UTF-16"):
         read(path)
@@ -141,9 +150,9 @@ def test_a_line_with_an_impossible_date_is_skipped_and_the_rest_read(tmp_path: P
 
 def test_a_missed_call_line_is_a_missed_call_by_its_sender(tmp_path: Path) -> None:
     chat = [
-        (datetime(2024, 1, 13, 9, 0), "Alice", f"{samples.LRM}Missed voice call"),
-        (datetime(2024, 1, 13, 9, 1), "Sam", "Missed video call"),
-        (datetime(2024, 1, 13, 9, 2), "Sam", "sorry"),
+        (at(2024, 1, 13, 9, 0), "Alice", f"{samples.LRM}Missed voice call"),
+        (at(2024, 1, 13, 9, 1), "Sam", "Missed video call"),
+        (at(2024, 1, 13, 9, 2), "Sam", "sorry"),
     ]
     records = [
         r
@@ -160,7 +169,7 @@ def test_a_missed_call_line_is_a_missed_call_by_its_sender(tmp_path: Path) -> No
 def test_a_file_without_a_single_whatsapp_line_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("shopping list\nmilk\n", encoding="utf-8")
-    with pytest.raises(ExportFormatError, match="notes.txt has no line"):
+    with pytest.raises(ExportFormatError, match=r"notes\.txt has no line"):
         read(path)
 
 
