@@ -29,6 +29,7 @@ _CHANNEL_TYPES = {"private_channel", "public_channel"}
 _ONE_TO_ONE = {"personal_chat", "bot_chat", "saved_messages"}
 _FIRST_KEY = re.compile(r'\s*\{\s*"(\w+)"\s*:')
 _CHAT_PREFIXES = ("", "chats.list.item.", "left_chats.list.item.")
+_MESSAGE_LISTS = {f"{base}messages" for base in _CHAT_PREFIXES} | {"chats.list"}
 
 
 class TelegramReader:
@@ -102,11 +103,12 @@ def _walk(
             chat = _Chat()
         elif event in ("string", "number") and _chat_key(prefix) is not None:
             chat.fields[_chat_key(prefix) or ""] = value
-        elif event == "start_map" and prefix.endswith("messages.item"):
+        elif event == "start_array" and prefix in _MESSAGE_LISTS:
             seen_messages = True
+        elif event == "start_map" and prefix.endswith("messages.item"):
             builder, item_prefix = ijson.ObjectBuilder(), prefix
             builder.event(event, value)
-    if not seen_messages and not chat.fields:
+    if not seen_messages:
         raise ExportFormatError(f'{name} holds no Telegram chat (no "messages" list).')
 
 
