@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +27,7 @@ from integrations.imports import source
 from nudger.ports import CallType, Chat, ChatRecord, ExportFormatError, Party, SkippedRecord
 
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"))
-_SPACES = {0x202F: " ", 0x00A0: " "}
+_CLEAN = _MARKS | {0x202F: " ", 0x00A0: " "}
 _DATE = r"(?P<a>\d{1,4})[./-](?P<b>\d{1,2})[./-](?P<c>\d{2,4})"
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
 _HALF = r"(?:\s?(?P<half>[AaPp])\.?\s?[Mm]\.?)?"
@@ -56,7 +56,9 @@ class _Header:
 
 
 def _header(line: str) -> _Header | None:
-    clean = line.translate(_MARKS).translate(_SPACES)
+    clean = line if line.isascii() else line.translate(_CLEAN)
+    if not clean[:1].isdigit() and not clean.startswith("["):
+        return None
     found = _ANDROID.match(clean) or _IOS.match(clean)
     if found is None:
         return None
@@ -180,7 +182,7 @@ def _records(
     text: IO[str], name: str, order: tuple[bool, bool], chat: Chat, zone: tzinfo
 ) -> Iterator[ChatRecord | SkippedRecord]:
     pending: tuple[datetime, str, list[str], bool] | None = None  # at, sender, text, missed call
-    ordinals: dict[tuple[datetime, str, str], int] = {}
+    ordinals: dict[tuple[str, str, str], int] = {}
     last_day: date | None = None
     for number, line in source.lines(text, name):
         header = _header(line)
@@ -199,9 +201,9 @@ def _records(
         said = _sender_and_text(header, line)
         if said is None:
             continue
-        if last_day is not None and at.date() > last_day + timedelta(days=1):
-            ordinals.clear()  # identical lines are counted within a day or so; memory stays flat
-        last_day = max(last_day, at.date()) if last_day else at.date()
+        if last_day is None or at.date() > last_day:
+            ordinals.clear()  # equal messages share a minute: a new day needs no old counts
+            last_day = at.date()
         sender, first = said
         missed = _MISSED_CALL.fullmatch(first.translate(_MARKS).strip()) is not None
         pending = (at, sender, [first], missed)
@@ -212,17 +214,17 @@ def _records(
 def _record(
     pending: tuple[datetime, str, list[str], bool],
     chat: Chat,
-    ordinals: dict[tuple[datetime, str, str], int],
+    ordinals: dict[tuple[str, str, str], int],
 ) -> ChatRecord:
     at, sender, text, missed = pending
-    key = (at, sender, source.digest("\n".join(text)))
+    key = (at.replace(tzinfo=None).isoformat(), sender, source.digest("\n".join(text)))
     ordinal = ordinals.get(key, 0)
     ordinals[key] = ordinal + 1
     return ChatRecord(
         at=at,
         chat=chat,
         sender=Party(name=sender),
-        ident=f"{at.replace(tzinfo=None).isoformat()}|{sender}|{key[2]}|{ordinal}",
+        ident=f"{key[0]}|{sender}|{key[2]}|{ordinal}",
         channel="whatsapp",
         call=CallType.MISSED if missed and len(text) == 1 else None,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -364,4 +364,17 @@ def sms_big(path: Path, messages: int, *, start: datetime) -> Path:
                 f'locked="0" readable_date="Jan 1, 2024 10:00:00" contact_name="Alice" />\n'
             )
         out.write("</smses>\n")
+    return path
+
+
+def whatsapp_big(path: Path, messages: int, *, start: datetime) -> Path:
+    """An Android (UK) WhatsApp export of `messages` messages a minute apart, about 110 bytes
+    each, one in ten over two lines, written a line at a time."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f"{_whatsapp_stamp(start, 'android-gb')}{ENCRYPTED}\n")
+        for number in range(messages):
+            at = start + timedelta(minutes=number)
+            sender = "Alice" if number % 3 else "Me Myself"
+            more = "\nand a second line" if number % 10 == 0 else ""
+            out.write(f"{at:%d/%m/%Y, %H:%M} - {sender}: message {number:08} {'z' * 60}{more}\n")
     return path

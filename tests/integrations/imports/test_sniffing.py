@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,14 +41,12 @@ def account(folder: Path) -> Path:
     return samples.telegram_account(folder / "result.json", [chat], me_id=7)
 
 
+def whatsapp(layout: str, folder: Path) -> Path:
+    return samples.whatsapp_export(folder, CHAT, layout=layout)
+
+
 SAMPLES: dict[str, tuple[str, Callable[[Path], Path]]] = {
-    **{
-        f"whatsapp {layout}": (
-            "whatsapp",
-            lambda folder, layout=layout: samples.whatsapp_export(folder, CHAT, layout=layout),
-        )
-        for layout in samples.LAYOUTS
-    },
+    **{f"whatsapp {layout}": ("whatsapp", partial(whatsapp, layout)) for layout in samples.LAYOUTS},
     "whatsapp zip": ("whatsapp", lambda f: samples.whatsapp_export(f, CHAT, as_zip=True)),
     "whatsapp utf-16": ("whatsapp", lambda f: samples.whatsapp_export(f, CHAT, encoding="utf-16")),
     "telegram chat": ("telegram", telegram),
