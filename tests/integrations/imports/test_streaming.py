@@ -1,7 +1,7 @@
-"""Streaming, measured: a Telegram JSON, an SMS Backup & Restore XML and a WhatsApp text of 6 to 9 MB
-each are read with a tracemalloc peak under 4 MB, less than the file, where reading it whole would need
-at least the file's size (and its parsed tree several times that). The 200 MB figures are in
-bench/imports_stream.py."""
+"""Streaming, measured: a Telegram JSON, an SMS Backup & Restore XML and a WhatsApp text of
+6 to 9 MB each are read with a tracemalloc peak under 4 MB, less than the file, where reading
+it whole would need at least the file's size (and its parsed tree several times that). The
+200 MB figures are in bench/imports_stream.py."""
 
 from __future__ import annotations
 
