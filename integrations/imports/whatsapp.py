@@ -153,6 +153,8 @@ class WhatsAppReader:
             return member.endswith(".txt") and (
                 member == "_chat.txt" or "whatsapp" in (member + path.name).lower()
             )
+        if path.suffix.lower() != ".txt":  # the app writes nothing else (signal-export's chat.md
+            return False  # has a line shape WhatsApp also uses, in Swedish)
         text = source.head_text(head)
         if text.lstrip().startswith(("{", "<")):
             return False
