@@ -87,6 +87,15 @@ class NotifierFactory(Protocol):
     def __call__(self, app_name: str, /) -> Notifier: ...
 
 
+class ChannelFactory(Protocol):
+    """What a `nudger.notifiers` entry point that sends to an address (`apprise`) registers:
+    `create(app_name, url)`. The URL carries a token: the notifier never shows more of it than
+    its scheme, in a message, an error or a log line. Creating connects to nothing, and raises
+    `nudger.errors.ConfigError` for a URL it cannot use."""
+
+    def __call__(self, app_name: str, url: str, /) -> Notifier: ...
+
+
 # --- calendar sources ---------------------------------------------------------------------------
 
 

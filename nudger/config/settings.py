@@ -87,6 +87,8 @@ class Notifications(Section):
         require_unique("channels (and the backend)", names)
         known = {name.casefold() for name in names}
         for kind, targets in self.routes.items():
+            if not targets:
+                raise ValueError(f"routes.{kind} is empty: to stop these nudges, disable them")
             for target in targets:
                 if target.casefold() not in known:
                     raise ValueError(
