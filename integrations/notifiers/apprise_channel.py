@@ -23,7 +23,7 @@ import re
 import apprise
 
 from integrations.notifiers.console import answers
-from nudger.core.text import printable
+from nudger.core.text import printable, url_scheme
 from nudger.errors import ConfigError
 from nudger.ports import ActionHandler, Message, NotifierUnavailable
 
@@ -44,15 +44,9 @@ def create(app_name: str, url: str | None = None) -> AppriseChannel:
     return AppriseChannel(app_name, url)
 
 
-def scheme(url: str) -> str:
-    """What may be shown of a channel URL: its scheme (`ntfy://…`)."""
-    found = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
-    return f"{found.group(1).lower()}://…" if found else "a URL without a scheme"
-
-
 def redact(text: str, url: str) -> str:
     """`text` with the URL and every part of it (token, user, host, topic, chat id) struck out."""
-    text = text.replace(url, scheme(url))
+    text = text.replace(url, url_scheme(url))
     rest = url.split("://", 1)[-1]
     for part in sorted(set(re.split(r"[/:@?&=#,+]", rest)), key=len, reverse=True):
         if len(part) >= SHORTEST_SECRET:
@@ -81,13 +75,13 @@ class AppriseChannel:
         self._apprise = apprise.Apprise()
         if not self._apprise.add(url):
             raise ConfigError(
-                f"Apprise does not understand the channel URL ({scheme(url)})",
+                f"Apprise does not understand the channel URL ({url_scheme(url)})",
                 hint="see https://github.com/caronc/apprise/wiki for the URL of each service",
             )
 
     @property
     def address(self) -> str:
-        return scheme(self._url)
+        return url_scheme(self._url)
 
     async def probe(self) -> None:
         """Nothing to ask without sending: `nudger notify test` sends a message instead."""

@@ -24,10 +24,17 @@ APP_NAME = "nudger"
 SECRET_TIMEOUT = 10.0  # seconds a url_command may take
 
 
-def create(channel: Channel) -> Notifier:
-    """The notifier of `channel`, given its URL when it has one. Raises `NudgerError` (a
-    secret that cannot be read, no such notifier, a URL it cannot use)."""
-    url = secrets.read(channel.secret, SECRET_TIMEOUT)
+def read_url(channel: Channel) -> str | None:
+    """The channel's URL from its url_command, url_env or keyring; None when it has none.
+    Raises `SecretError`, which names where it looked, never what it read."""
+    return secrets.read(channel.secret, SECRET_TIMEOUT)
+
+
+def create(channel: Channel, url: str | None = None) -> Notifier:
+    """The notifier of `channel`, given its URL when it has one (read now unless given).
+    Raises `NudgerError` (a secret that cannot be read, no such notifier, a URL it cannot
+    use)."""
+    url = url if url is not None else read_url(channel)
     if url is None:
         return adapters.notifier_factory(channel.type)(APP_NAME)
     return adapters.channel_factory(channel.type)(APP_NAME, url)
