@@ -17,7 +17,7 @@ from nudger.errors import ConfigError
 from nudger.ports import Message, NotifierUnavailable
 from tests.http_recorder import Recorder
 
-TOKEN = "tk_9f8e7d6c5b4a"
+TOKEN = "tk_9f8e7d6c5b4a"  # noqa: S105 (a made-up token, to be kept out of messages)
 NUDGE = Message(
     "before_date:Alex:uid-1:single:2h@20261203T190000Z",
     'Dinner with <b>Alex</b> & "Sam" in 2 hours',
