@@ -15,7 +15,7 @@ from nudger.config.secrets import SecretError
 from nudger.config.settings import Channel, Notifications, Settings
 from nudger.core.text import url_scheme
 from nudger.daemon import channels
-from nudger.errors import NudgerError
+from nudger.errors import NudgerError, UsageError
 from nudger.ops.check import Check, failed, not_applicable, passed
 from nudger.ports import Message, NotifierUnavailable
 
@@ -82,7 +82,7 @@ def send_test_messages(settings: Settings, only: str | None = None) -> list[Outc
     if only is not None:
         found = [n for n in names if n.casefold() == only.strip().casefold()]
         if not found:
-            raise NudgerError(f"no channel named {only!r}", hint="channels: " + ", ".join(names))
+            raise UsageError(f"no channel named {only!r}", hint="channels: " + ", ".join(names))
         names = found
     return asyncio.run(_send_all(settings, names))
 
