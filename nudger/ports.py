@@ -33,6 +33,11 @@ class NotifierUnavailable(Exception):
     """
 
 
+class DeliveryUnknown(NotifierUnavailable):
+    """The message went out but no answer came in time: it may have arrived or not. Whoever
+    sent it must not send it again (never twice); it is in doubt, like a send cut short."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One notification: plain text (never markup) and the actions offered as buttons."""

@@ -25,7 +25,7 @@ import apprise
 from integrations.notifiers.console import answers
 from nudger.core.text import printable, url_scheme
 from nudger.errors import ConfigError
-from nudger.ports import ActionHandler, Message, NotifierUnavailable
+from nudger.ports import ActionHandler, DeliveryUnknown, Message, NotifierUnavailable
 
 TIMEOUT = 20.0  # seconds a service may take to take a message
 SHORTEST_SECRET = 4  # URL parts at least this long are struck out of messages
@@ -64,13 +64,14 @@ def body(message: Message) -> str:
 
 class AppriseChannel:
     """One Apprise URL. `show` raises `NotifierUnavailable` when the service did not take the
-    message, with a reason that holds no part of the URL."""
+    message, `DeliveryUnknown` when it did not answer in time (it may have taken it), each
+    with a reason that holds no part of the URL."""
 
     name = "apprise"
 
-    def __init__(self, app_name: str, url: str, *, timeout: float = TIMEOUT) -> None:
+    def __init__(self, app_name: str, url: str, *, timeout: float | None = None) -> None:
         self.app_name = app_name
-        self.timeout = timeout
+        self.timeout = TIMEOUT if timeout is None else timeout
         self._url = url
         self._apprise = apprise.Apprise()
         if not self._apprise.add(url):
@@ -94,7 +95,8 @@ class AppriseChannel:
                 asyncio.to_thread(self._notify, title, body(message)), self.timeout
             )
         except TimeoutError:
-            raise NotifierUnavailable(
+            # It may still arrive (the thread goes on): sending it again could show it twice.
+            raise DeliveryUnknown(
                 f"{self.address} gave no answer within {self.timeout:g} s"
             ) from None
         if not ok:

@@ -5,7 +5,8 @@ Exactly once per channel: each attempt's `nudge.sent` entry (with `details.chann
 `details.attempt`) is committed before the channel is called, and keyed by channel, attempt
 and delivery, so no restart sends an attempt twice. An attempt ends in `nudge.shown` (the
 service took it) or `nudge.failed` (it did not: nothing reached the user, so the next attempt
-may go); one that ends in neither was cut short by a crash, and is in doubt: never tried again.
+may go); one that ends in neither was cut short by a crash, or its service gave no answer in
+time (it may have taken it), and is in doubt: never tried again.
 Failed attempts are tried again after 1, 2, 4 … minutes (at most an hour apart) until the
 nudge's `latest`, or until it is answered. The backend's own entries carry no `channel` and
 keep their keys (`nudger.core.deliveries`).

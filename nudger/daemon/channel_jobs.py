@@ -97,12 +97,18 @@ class ChannelJobs:
         async def on_action(_nudge_id: str, action: str) -> None:
             await self.answer(send.delivery, action)
 
-        reason = await self.channels.send(send.channel, message_of(send.delivery), on_action)
+        failure = await self.channels.send(send.channel, message_of(send.delivery), on_action)
         now = self.clock()
         handle = short_id(send.delivery.nudge.id)
-        if reason is None:
+        if failure is None:
             self.store.append(channel_deliveries.shown(send, now), now=now)
             log.info("sent on %s: %s %s", send.channel, send.delivery.nudge.kind.label, handle)
+            return
+        reason = failure.reason
+        if failure.may_have_arrived:  # left in doubt, as a send cut short: never sent twice
+            log.warning(
+                "%s may have reached %s or not (%s): not sent again", handle, send.channel, reason
+            )
             return
         self.store.append(channel_deliveries.failed(send, now, reason), now=now)
         log.warning(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from nudger import adapters
 from nudger.config import secrets
 from nudger.config.settings import Channel
 from nudger.errors import NudgerError
-from nudger.ports import ActionHandler, Message, Notifier, NotifierUnavailable
+from nudger.ports import ActionHandler, DeliveryUnknown, Message, Notifier, NotifierUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,15 @@ def create(channel: Channel, url: str | None = None) -> Notifier:
     return adapters.channel_factory(channel.type)(APP_NAME, url)
 
 
+@dataclass(frozen=True, slots=True)
+class SendFailure:
+    """Why a send did not go through (never holding the URL), and whether it may have
+    arrived all the same (no answer in time): then it must not be sent again."""
+
+    reason: str
+    may_have_arrived: bool = False
+
+
 def explain(error: NudgerError) -> str:
     return f"{error.message} ({error.hint})" if error.hint else error.message
 
@@ -56,15 +66,19 @@ class Channels:
         await self.close()
         self.configs = {channel.name: channel for channel in channels}
 
-    async def send(self, name: str, message: Message, on_action: ActionHandler) -> str | None:
+    async def send(
+        self, name: str, message: Message, on_action: ActionHandler
+    ) -> SendFailure | None:
         """Send `message` on channel `name`: None when its service took it, else why not."""
         try:
             notifier = await self._notifier(name)
             await notifier.show(message, on_action)
         except NudgerError as error:
-            return explain(error)
+            return SendFailure(explain(error))
+        except DeliveryUnknown as error:
+            return SendFailure(str(error), may_have_arrived=True)
         except NotifierUnavailable as error:
-            return str(error)
+            return SendFailure(str(error))
         return None
 
     async def _notifier(self, name: str) -> Notifier:

@@ -97,8 +97,9 @@ async def _send_all(settings: Settings, names: list[str]) -> list[Outcome]:
             if name == section.backend:
                 outcomes.append(Outcome(name, "backend", await _backend(name)))
             else:
-                kind = sending.configs[name].type
-                outcomes.append(Outcome(name, kind, await sending.send(name, TEST_MESSAGE, _no)))
+                failure = await sending.send(name, TEST_MESSAGE, _no)
+                problem = None if failure is None else failure.reason
+                outcomes.append(Outcome(name, sending.configs[name].type, problem))
         return outcomes
     finally:
         await sending.close()

@@ -9,12 +9,14 @@ by that clock, is due a second later by APScheduler's (real) one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from integrations.notifiers import apprise_channel
 from nudger import clock
 from nudger.core.model import Kind
 from nudger.daemon.loop import Daemon
@@ -113,6 +115,28 @@ def test_a_channel_answering_500_is_retried_while_the_console_has_shown_the_nudg
     with Store.open_for_reading(log_path) as store:
         console = queries.entries(store.db, kinds=[Kind.NUDGE_SHOWN])
     assert [e.details.get("via") for e in console if "channel" not in e.details] == ["console"]
+
+
+def test_a_channel_that_gives_no_answer_in_time_is_left_in_doubt_and_never_sent_again(
+    write_config: Callable[[str], Path],
+    log_path: Path,
+    recorder: Recorder,
+    phone: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It may have arrived (the service took it, the answer was slow): a retry could show it
+    twice, so there is none, though a failure's would be due a second later."""
+    monkeypatch.setattr(apprise_channel, "TIMEOUT", 0.3)
+    recorder.delay = 1.5
+    write_config(checkin_config("PHONE_URL"))
+
+    async def scenario(daemon: Daemon) -> None:
+        await eventually(lambda: recorder.received.is_set(), within=10)
+        await asyncio.sleep(2.5)
+
+    run_daemon(scenario, now=lagging)
+    assert len(recorder.requests) == 1
+    assert channel_entries(log_path) == [("nudge.sent", 1, "")]
 
 
 def test_a_kind_routed_elsewhere_never_reaches_the_channel(
