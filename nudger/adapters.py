@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import cast
 
 from nudger.errors import ConfigError
-from nudger.ports import Authorizer, CalendarFactory, NotifierFactory
+from nudger.ports import Authorizer, CalendarFactory, ChannelFactory, NotifierFactory
 
 CALENDARS = "nudger.calendars"
 NOTIFIERS = "nudger.notifiers"
@@ -46,6 +46,11 @@ def calendar_factory(name: str) -> CalendarFactory:
 def notifier_factory(name: str) -> NotifierFactory:
     """The factory of notifier `name` (`create(app_name)`)."""
     return cast(NotifierFactory, _callable(NOTIFIERS, name))
+
+
+def channel_factory(name: str) -> ChannelFactory:
+    """The factory of notifier `name` for a channel with a URL (`create(app_name, url)`)."""
+    return cast(ChannelFactory, _callable(NOTIFIERS, name))
 
 
 def authorizer(name: str) -> Authorizer:

@@ -69,6 +69,11 @@ class NotifierUnavailable(Exception):
     """
 
 
+class DeliveryUnknown(NotifierUnavailable):
+    """The message went out but no answer came in time: it may have arrived or not. Whoever
+    sent it must not send it again (never twice); it is in doubt, like a send cut short."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One notification: plain text (never markup) and the actions offered as buttons."""
@@ -121,6 +126,15 @@ class NotifierFactory(Protocol):
     """
 
     def __call__(self, app_name: str, /) -> Notifier: ...
+
+
+class ChannelFactory(Protocol):
+    """What a `nudger.notifiers` entry point that sends to an address (`apprise`) registers:
+    `create(app_name, url)`. The URL carries a token: the notifier never shows more of it than
+    its scheme, in a message, an error or a log line. Creating connects to nothing, and raises
+    `nudger.errors.ConfigError` for a URL it cannot use."""
+
+    def __call__(self, app_name: str, url: str, /) -> Notifier: ...
 
 
 # --- calendar sources ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from nudger.cli import main
 
 # Real servers as fixtures any test module can ask for by name: the CalDAV servers (Radicale,
 # Xandikos), and a private D-Bus session bus with a notification server on it.
-pytest_plugins = ["tests.caldav_servers", "tests.dbus_session"]
+pytest_plugins = ["tests.caldav_servers", "tests.dbus_session", "tests.http_recorder"]
 
 # Property tests explore new inputs on every local run; CI replays a fixed set so that a red run
 # is reproducible (`--hypothesis-profile=deep` explores much further, for a session of fuzzing).

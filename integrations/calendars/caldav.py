@@ -26,10 +26,7 @@ one object of a calendar.
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import replace
@@ -47,6 +44,7 @@ from caldav.lib.url import URL
 from caldav.response import PropfindResult
 
 from integrations.calendars import ical
+from nudger.config import secrets
 from nudger.core.addresses import is_mail, normalize
 from nudger.core.events import EventInstance
 from nudger.ports import Changes, Problem, Resource, SourceError, Window
@@ -457,42 +455,14 @@ class CalDAVSource:
 def _password(config: CalDAVCalendar, timeout: float) -> str | None:
     """From password_command, else password_env, else the keyring; None: no auth. A message
     names the command or variable, never what it printed."""
-
-    def failed(problem: str) -> SourceError:
-        program = config.password_command[0]
-        return SourceError(f"password_command {program} failed ({problem})", retry=False)
-
-    if config.password_command:
-        try:
-            done = subprocess.run(
-                config.password_command, capture_output=True, text=True, timeout=timeout
-            )
-        except subprocess.TimeoutExpired:
-            raise failed(f"no answer within {timeout:g} s") from None
-        except OSError as failure:
-            raise failed(str(failure.strerror)) from None
-        if done.returncode:
-            raise failed(f"exit status {done.returncode}")
-        if first := next(iter(done.stdout.splitlines()), "").strip():
-            return first
-        raise failed("no output")
-    if name := config.password_env:
-        if value := os.environ.get(name):
-            return value
-        raise SourceError(f"the environment variable {name} is not set", retry=False)
-    if not config.keyring:
-        return None
+    keyring_user = config.username if config.keyring else None
+    source = secrets.SecretSource(
+        "password", tuple(config.password_command), config.password_env, keyring_user
+    )
     try:
-        value = importlib.import_module("keyring").get_password("nudger", config.username)
-    except ImportError:
-        missing = "keyring = true needs the keyring package: pip install keyring"
-        raise SourceError(missing, retry=False) from None
-    except Exception as failure:  # every keyring backend raises its own errors
-        raise SourceError(f"the keyring failed ({type(failure).__name__})", retry=True) from None
-    if not value:
-        no = f'the keyring has no password for {config.username!r} (service "nudger")'
-        raise SourceError(no, retry=False, remedy=f"keyring set nudger {config.username}")
-    return str(value)
+        return secrets.read(source, timeout)
+    except secrets.SecretError as error:
+        raise SourceError(error.message, retry=error.retry, remedy=error.hint) from None
 
 
 def _propfind(client: DAVClient, url: str, names: list[str]) -> list[tuple[str, dict[str, Any]]]:

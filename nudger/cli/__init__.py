@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "export": "data_commands",
     "forget": "data_commands",
     "report": "report_commands",
+    "notify": "notify_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

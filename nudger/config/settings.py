@@ -14,12 +14,14 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from nudger.config.calendars import Calendar
+from nudger.config.secrets import SecretSource
 from nudger.config.settings_core import (
     WEEKDAYS,
     Balance,
     ClockTime,
     Duration,
     Me,
+    Name,
     Person,
     PersonKind,
     Rhythm,
@@ -30,12 +32,39 @@ from nudger.config.settings_core import (
     check_people,
     require_unique,
 )
+from nudger.core.nudges.nudge import NudgeKind
 
 
 class QuietHours(Section):
     enabled: bool = Field(True, description="hold every nudge between start and end")
     start: ClockTime = Field(time(22, 0), description="when quiet hours begin (local time)")
     end: ClockTime = Field(time(8, 0), description="when quiet hours end (local time)")
+
+
+class Channel(Section):
+    """One more place nudges go to besides the backend (`[[notifications.channels]]`)."""
+
+    name: Name = Field(description="a short name for this channel, used in routes")
+    type: str = Field("apprise", description="apprise, or another installed notifier")
+    url_command: list[str] = Field(
+        [], description='a command printing the channel URL, as an argv list: ["pass", "ntfy"]'
+    )
+    url_env: str = Field("", description="an environment variable holding the channel URL")
+    keyring: bool = Field(
+        False, description='read the URL from the system keyring (service "nudger", the name)'
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Channel:
+        if sum(map(bool, (self.url_command, self.url_env, self.keyring))) > 1:
+            raise ValueError("set at most one of url_command, url_env or keyring")
+        return self
+
+    @property
+    def secret(self) -> SecretSource:
+        """Where the URL is read from (it carries the token, so it is never in the file)."""
+        keyring_user = self.name if self.keyring else None
+        return SecretSource("url", tuple(self.url_command), self.url_env, keyring_user)
 
 
 class Notifications(Section):
@@ -47,6 +76,39 @@ class Notifications(Section):
         timedelta(hours=1), description="how long Snooze waits"
     )
     quiet_hours: QuietHours = Field(default_factory=QuietHours)
+    channels: list[Channel] = Field([], description="more places nudges go to (a phone, chat)")
+    # Keyed by NudgeKind, so a kind the planner gains is a valid key with no change here.
+    routes: dict[NudgeKind, list[Name]] = Field(
+        {}, description="per nudge kind, the channels it goes to; unlisted kinds: the backend"
+    )
+
+    @model_validator(mode="after")
+    def _known_channels(self) -> Notifications:
+        names = [self.backend, *(c.name for c in self.channels)]
+        require_unique("channels (and the backend)", names)
+        known = {name.casefold() for name in names}
+        for kind, targets in self.routes.items():
+            if not targets:
+                raise ValueError(f"routes.{kind} is empty: to stop these nudges, disable them")
+            for target in targets:
+                if target.casefold() not in known:
+                    raise ValueError(
+                        f"routes.{kind} names {target!r}, which is no channel; channels: "
+                        + ", ".join(names)
+                    )
+        return self
+
+    def route(self, kind: str) -> list[str]:
+        """The channels a nudge of `kind` goes to, by name (the backend's is its own name)."""
+        by_name = {name.casefold(): name for name in (self.backend, *self.channel_names)}
+        targets = next((t for k, t in self.routes.items() if k == kind), None)
+        if targets is None:
+            return [self.backend]
+        return list(dict.fromkeys(by_name[t.casefold()] for t in targets))
+
+    @property
+    def channel_names(self) -> list[str]:
+        return [channel.name for channel in self.channels]
 
 
 class CheckIn(Section):

@@ -29,6 +29,7 @@ KINDS = (
     Kind.NUDGE_SNOOZED,
     Kind.NUDGE_DONE,
     Kind.NUDGE_SKIPPED,
+    Kind.NUDGE_FAILED,  # a channel's failed attempt, always after its `sent`
 )
 SOURCE = "nudger"
 
@@ -106,11 +107,14 @@ def shown(delivery: Delivery, now: datetime, via: str) -> NewEntry:
 
 def in_doubt(records: Sequence[Entry]) -> list[str]:
     """The deliveries recorded as sent but never as shown: the daemon stopped in between, and
-    whether the notification went out is unknown. They are not shown again (never twice)."""
-    confirmed = {e.details.get("delivery") for e in records if e.kind == Kind.NUDGE_SHOWN}
+    whether the notification went out is unknown. They are not shown again (never twice).
+    The backend's only: a channel's entries (`details.channel`) are
+    `nudger.core.channel_deliveries`' to judge."""
+    own = [e for e in records if e.details.get("channel") is None]
+    confirmed = {e.details.get("delivery") for e in own if e.kind == Kind.NUDGE_SHOWN}
     return [
         str(e.details["delivery"])
-        for e in records
+        for e in own
         if e.kind == Kind.NUDGE_SENT and e.details.get("delivery") not in confirmed
     ]
 

@@ -55,6 +55,8 @@ class Kind(StrEnum):
     NUDGE_SNOOZED = "nudge.snoozed"
     NUDGE_DONE = "nudge.done"
     NUDGE_SKIPPED = "nudge.skipped"
+    # A channel (`notifications.channels`) did not take a nudge; it is tried again later.
+    NUDGE_FAILED = "nudge.failed"
 
 
 MANUAL_KINDS: tuple[Kind, ...] = (

@@ -19,3 +19,10 @@ def printable(text: str, limit: int = SHOWN_MAX) -> str:
     `limit` characters (the cut marked by `…`)."""
     flat = _CONTROL.sub("?", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def url_scheme(url: str) -> str:
+    """All that may be shown of an address that carries a token (a notification channel's):
+    its scheme, as `ntfy://…`."""
+    found = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    return f"{found.group(1).lower()}://…" if found else "an address without a scheme"

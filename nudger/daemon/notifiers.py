@@ -12,6 +12,7 @@ import logging
 
 from nudger import adapters
 from nudger.config.settings import Notifications
+from nudger.daemon.channels import Channels
 from nudger.errors import NudgerError
 from nudger.ports import ActionHandler, Message, Notifier, NotifierUnavailable
 
@@ -28,6 +29,7 @@ class Notifiers:
         self.main: Notifier | None = None
         self.fallback: Notifier | None = None
         self.problem: str | None = None
+        self.channels = Channels()  # the other places nudges go to (`notifications.channels`)
         self._backend = ""
 
     async def set_up(self, section: Notifications) -> None:
@@ -36,6 +38,7 @@ class Notifiers:
         self._backend = section.backend
         self.main = _create(section.backend)
         self.fallback = _create(section.fallback) if section.fallback != section.backend else None
+        await self.channels.set_up(section.channels)
         await self.probe()
 
     async def probe(self) -> bool:
@@ -88,6 +91,7 @@ class Notifiers:
         for notifier in (self.main, self.fallback):
             if notifier is not None:
                 await notifier.close()
+        await self.channels.close()
 
 
 def _create(name: str) -> Notifier | None:

@@ -8,6 +8,11 @@ its key is the delivery's key, so no restart, crash or replay can show it again;
 follows, so a crash in the instant between the two leaves the delivery flagged as in doubt
 (warned about at the next start) rather than shown twice. A delivery found overdue past its
 lateness is recorded as expired rather than shown late.
+
+A nudge whose kind is routed to other channels (`notifications.routes`) is sent there too: the
+`sent` entries of the backend and of each channel are committed together before any of them
+is called, then the backend shows it and the channels send it (`nudger.daemon.channel_jobs`),
+so a slow or failing channel never holds up the desktop.
 """
 
 from __future__ import annotations
@@ -19,17 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nudger.config.settings import Settings
-from nudger.core import deliveries
+from nudger.core import channel_deliveries, deliveries
 from nudger.core.deliveries import Delivery
 from nudger.core.model import Kind
 from nudger.core.nudges.nudge import Nudge, short_id
 from nudger.core.when import format_local
 from nudger.daemon import heartbeat, jobs
+from nudger.daemon.channel_jobs import ChannelJobs, message_of
 from nudger.daemon.notifiers import Notifiers
 from nudger.errors import NudgerError
 from nudger.log import queries
 from nudger.log.store import Store
-from nudger.ports import Message
+from nudger.ports import Notifier
 from nudger.views import agenda
 
 if TYPE_CHECKING:
@@ -60,6 +66,9 @@ class NudgeJobs:
         self.clock = clock
         self.horizon = horizon
         self.scheduled: dict[str, Delivery] = {}
+        self.channels = ChannelJobs(
+            scheduler, store, notifiers.channels, clock=clock, answer=self.answer
+        )
 
     def replan(self, settings: Settings, zone: tzinfo) -> None:
         """Make the nudge jobs match the pending deliveries: add new ones, move changed ones,
@@ -79,6 +88,7 @@ class NudgeJobs:
                 when = max(delivery.nudge.due, now)
                 jobs.run_once_at(self.scheduler, f"nudge:{key}", when, self.deliver, key)
         self.scheduled = wanted
+        self.channels.replan()
 
     async def deliver(self, key: str) -> None:
         """The job body: expire, skip (nothing can show it) or show the delivery, once."""
@@ -90,28 +100,39 @@ class NudgeJobs:
             self.store.append(deliveries.expired(delivery, now), now=now)
             log.info("expired without being shown: %s", self._named(delivery.nudge))
             return
-        via = self.notifiers.showing()
-        if via is None:
-            # Nothing can show it now: forgetting it here lets the next replan (a minute at
-            # most) schedule it again, until a notifier is back or it expires.
-            self.scheduled.pop(key, None)
-            return
-        if (
-            self.store.append_before_acting(deliveries.sent(delivery, now, via.name), now=now)
-            is None
-        ):
-            return  # already shown: the log says so
-        nudge = delivery.nudge
-        message = Message(nudge.id, nudge.title, nudge.body, nudge.actions)
+        section = self.settings.notifications
+        route = section.route(delivery.nudge.kind)
+        others = [name for name in route if name != section.backend]
+        via = self.notifiers.showing() if section.backend in route else None
+        if via is None and section.backend in route:
+            if not others:
+                # Nothing can show it now: forgetting it here lets the next replan (a minute
+                # at most) schedule it again, until a notifier is back or it expires.
+                self.scheduled.pop(key, None)
+                return
+            log.warning("nothing can show %s here now: sent on its channels only", key)
+        sends = self.channels.first_sends(delivery, others, now)
+        records = [deliveries.sent(delivery, now, via.name)] if via is not None else []
+        records += [channel_deliveries.sent(send, now) for send in sends]
+        added = self.store.append_all_before_acting(records, now=now)
+        mine = len(records) - len(sends)  # the backend's entry first, if it shows it
+        backend_added, channels_added = added[:mine], added[mine:]
+        new_sends = [s for s, a in zip(sends, channels_added, strict=True) if a is not None]
+        if via is not None and backend_added[0] is not None:
+            await self._show(delivery, via)
+        await self.channels.send_all(new_sends)
+
+    async def _show(self, delivery: Delivery, via: Notifier) -> None:
+        """Show on the backend (or its fallback) what was just recorded as sent."""
 
         async def on_action(_nudge_id: str, action: str) -> None:
             await self.answer(delivery, action)
 
-        shown_by = await self.notifiers.show(via, message, on_action)
+        shown_by = await self.notifiers.show(via, message_of(delivery), on_action)
         if shown_by is not None:
             now = self.clock()
             self.store.append(deliveries.shown(delivery, now, shown_by.name), now=now)
-            log.info("shown via %s: %s", shown_by.name, self._named(nudge))
+            log.info("shown via %s: %s", shown_by.name, self._named(delivery.nudge))
 
     async def answer(self, delivery: Delivery, action: str) -> None:
         """A button was pressed: log the answer, then replan (a snooze adds a delivery)."""
@@ -138,9 +159,11 @@ class NudgeJobs:
         if added:
             log.info("%d nudges expired while nudger was not running", added)
         records = queries.entries(
-            self.store.db, kinds=[Kind.NUDGE_SENT, Kind.NUDGE_SHOWN], since=since
+            self.store.db,
+            kinds=[Kind.NUDGE_SENT, Kind.NUDGE_SHOWN, Kind.NUDGE_FAILED],
+            since=since,
         )
-        for key in deliveries.in_doubt(records):
+        for key in deliveries.in_doubt(records) + channel_deliveries.in_doubt(records):
             log.warning("nudger stopped while showing %s: it may not have been shown", key)
 
     def _named(self, nudge: Nudge) -> str:

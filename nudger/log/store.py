@@ -13,7 +13,7 @@ import math
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -114,9 +114,17 @@ class Store:
         exchange the gap between the record and the act shrinks from a disk flush to
         microseconds, and with it the chance that a crash falls in between.
         """
+        return self.append_all_before_acting([entry], now=now)[0]
+
+    def append_all_before_acting(
+        self, entries: Sequence[NewEntry], *, now: datetime
+    ) -> list[int | None]:
+        """`append_before_acting` for records that precede several actions (a nudge sent on
+        each of its channels), in one transaction: a crash leaves all of them or none."""
         self.db.execute("PRAGMA synchronous = NORMAL")
         try:
-            return self.append(entry, now=now)
+            with self.transaction():
+                return [self.insert(entry, now) for entry in entries]
         finally:
             self.db.execute("PRAGMA synchronous = FULL")
 

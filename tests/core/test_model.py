@@ -31,6 +31,7 @@ STORED = {
     "NUDGE_SNOOZED": "nudge.snoozed",
     "NUDGE_DONE": "nudge.done",
     "NUDGE_SKIPPED": "nudge.skipped",
+    "NUDGE_FAILED": "nudge.failed",
 }
 
 
