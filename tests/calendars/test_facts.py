@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from nudger.core.detect import Rules, Tracked
 from nudger.core.model import Kind, Who
 from nudger.log import queries
@@ -156,3 +158,23 @@ def test_a_calendar_emptied_changes_nothing_until_it_is_back(
         back = sync(store, driver, BEFORE)
         assert (back.ok, back.new_facts) == (True, 0)
         assert facts(store) == before
+
+
+@pytest.mark.parametrize("driver", ["google"], indirect=True)
+def test_a_plan_deleted_while_the_sync_token_expired_is_removed_after_the_full_resync(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """Issue 15, Build 12: Google answers a stale token 410, and its full listing leaves out an
+    event deleted meanwhile (no tombstone). That listing is complete, so what it omits is a
+    removal by the vanishing rules, said once, not silence; the rest gives no new fact."""
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        put(driver, DINNER, CLIMBING)
+        assert sync(store, driver, BEFORE).ok
+        plans = facts(store, Kind.PLAN)
+        driver.delete(DINNER.uid)
+        driver.expire("")  # every token Google gave is stale: the next delta gets a 410
+        resynced = sync(store, driver, BEFORE)
+        assert resynced.ok
+        assert facts(store, Kind.CANCELLED) == [(Kind.CANCELLED, Who.UNKNOWN, "single")]
+        assert facts(store, Kind.PLAN) == plans  # no plan logged twice by the full listing
+        assert sync(store, driver, BEFORE).new_facts == 0

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 from nudger.core.balance import Sides, Thresholds, share_me, verdict
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges.context import Context, latest_run
+from nudger.core.nudges.context import Context
+from nudger.core.nudges.log_index import latest_run
 from nudger.core.nudges.nudge import Nudge, NudgeKind, make_nudge
 from nudger.core.when import local_midnight
 

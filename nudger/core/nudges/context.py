@@ -7,13 +7,15 @@ the small lookups below (a person's entries, the plans with them, whether a plan
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from nudger.core.detect import involved
 from nudger.core.events import EventInstance, Participation, Status
-from nudger.core.model import Entry, Who
+from nudger.core.model import Entry
+from nudger.core.nudges.log_index import LogIndex
 from nudger.core.nudges.planning import Person, Planning
 from nudger.core.nudges.waits import WaitSpan
 
@@ -34,8 +36,27 @@ class Context:
     # before `entries` begin, so a rhythm of months needs no months of log.
     earlier: tuple[Entry, ...] = ()
 
+    @cached_property
+    def index(self) -> LogIndex:
+        """The entries by person and by plan occurrence, built on first use, once a call."""
+        return LogIndex.build(self.entries, self.now)
+
+    @cached_property
+    def _instances(self) -> dict[tuple[str, str], EventInstance]:
+        found: dict[tuple[str, str], EventInstance] = {}
+        for instance in self.plans:
+            found.setdefault((instance.uid, instance.occurrence), instance)
+        return found
+
+    def instance(self, uid: object, occurrence: object) -> EventInstance | None:
+        """The calendar instance of that UID and occurrence (as a log entry's details name
+        them), or None when the daemon passed in none."""
+        if not (isinstance(uid, str) and isinstance(occurrence, str)):
+            return None
+        return self._instances.get((uid, occurrence))
+
     def of(self, person: str) -> list[Entry]:
-        return [e for e in self.entries if (e.person or "").casefold() == person.casefold()]
+        return self.index.of(person)
 
     def with_earlier(self, person: str) -> list[Entry]:
         """The person's entries, the older ones the contact rhythm reads included."""
@@ -82,15 +103,3 @@ def going_ahead(instance: EventInstance, c: Context, person: Person) -> bool:
         and (a.is_self or a.email in person.emails or a.email in c.planning.rules.me)
         for a in instance.attendees
     )
-
-
-def latest_run(known: Sequence[Entry]) -> tuple[Who, int]:
-    """Who made the latest initiations of known side (oldest first), and how many in a row."""
-    if not known:
-        return Who.UNKNOWN, 0
-    who, count = known[-1].who, 0
-    for entry in reversed(known):
-        if entry.who is not who:
-            break
-        count += 1
-    return who, count

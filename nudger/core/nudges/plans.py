@@ -11,21 +11,14 @@ once) and the old one is planned no more; "who suggested it?" reads the plan's l
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from nudger.core.detect import from_calendar, involved
 from nudger.core.events import EventInstance, Status
 from nudger.core.model import Entry, Kind, Who
-from nudger.core.nudges.context import (
-    Context,
-    going_ahead,
-    latest_run,
-    of_kinds,
-    plans_with,
-    tracked,
-)
+from nudger.core.nudges.context import Context, going_ahead, of_kinds, plans_with, tracked
 from nudger.core.nudges.local_time import at, day_name, instant
 from nudger.core.nudges.nudge import DAILY_ACTIONS, Nudge, NudgeKind, make_nudge
 from nudger.core.when import format_duration, local_midnight
@@ -131,8 +124,7 @@ def missed_follow_ups(c: Context) -> Iterator[Nudge]:
         person = tracked(c, missed.person)
         if person is None:
             continue
-        history = c.of(person.name)
-        if any(e.kind == Kind.PLAN and e.at > missed.at for e in history):
+        if c.index.plans_since(person.name, missed.at):
             continue
         if c.planning.wait.hold_nudges and c.held(person.name, missed.at):
             continue
@@ -145,7 +137,7 @@ def missed_follow_ups(c: Context) -> Iterator[Nudge]:
             missed.at,
             missed.at + MISSED_LATENESS,
             f"{summary} did not happen",
-            _missed_text(person.name, summary, when, _called_off_by(history, missed)),
+            _missed_text(person.name, summary, when, _called_off_by(c, missed)),
             ("done", "skip"),
         )
 
@@ -194,12 +186,11 @@ def _as_it_is_now(c: Context, plan: Entry) -> tuple[str, object, bool]:
     summary = str(plan.details.get("summary", "a plan"))
     start: object = plan.details.get("start")
     cancelled = False
-    for entry in c.of(plan.person or ""):
-        same = entry.details.get("uid") == uid and entry.details.get("occurrence") == occurrence
-        if same and entry.kind == Kind.RESCHEDULED:
+    for entry in c.index.same_plan(plan.person, plan.details):
+        if entry.kind == Kind.RESCHEDULED:
             summary, start = str(entry.details.get("summary", summary)), entry.details.get("start")
-        cancelled = cancelled or (same and entry.kind == Kind.CANCELLED)
-    instance = next((p for p in c.plans if p.uid == uid and p.occurrence == occurrence), None)
+        cancelled = cancelled or entry.kind == Kind.CANCELLED
+    instance = c.instance(uid, occurrence)
     if instance is not None:
         summary, start = instance.summary, instance.start
         cancelled = instance.status is Status.CANCELLED
@@ -208,12 +199,12 @@ def _as_it_is_now(c: Context, plan: Entry) -> tuple[str, object, bool]:
 
 def _plan_context(c: Context, person: str, uid: str) -> str:
     """Who suggested this plan, and the current run of plan initiations if it is two or more."""
-    plans = [e for e in c.of(person) if e.kind == Kind.PLAN and e.at <= c.now]
-    this = next((e for e in plans if e.details.get("uid") == uid), None)
+    history = c.index.plan_history(person)
+    this = history.first_by_uid.get(uid)
     said = []
     if this is not None and this.who is not Who.UNKNOWN:
         said.append("You suggested it." if this.who is Who.ME else f"{person} suggested it.")
-    who, count = latest_run([e for e in plans if e.who is not Who.UNKNOWN])
+    who, count = history.run
     if count >= 2:
         said.append(
             f"You started the last {count} plans."
@@ -223,12 +214,10 @@ def _plan_context(c: Context, person: str, uid: str) -> str:
     return " ".join(said)
 
 
-def _called_off_by(history: Sequence[Entry], missed: Entry) -> tuple[str, Who] | None:
-    """The cancellation or decline of the same plan occurrence, as (verb, side)."""
-    for entry in reversed(history):
-        if entry.kind in (Kind.CANCELLED, Kind.DECLINED) and all(
-            entry.details.get(k) == missed.details.get(k) for k in ("uid", "occurrence")
-        ):
+def _called_off_by(c: Context, missed: Entry) -> tuple[str, Who] | None:
+    """The latest cancellation or decline of the same plan occurrence, as (verb, side)."""
+    for entry in reversed(c.index.same_plan(missed.person, missed.details)):
+        if entry.kind in (Kind.CANCELLED, Kind.DECLINED):
             return ("cancelled" if entry.kind == Kind.CANCELLED else "declined"), entry.who
     return None
 
