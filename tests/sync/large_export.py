@@ -1,8 +1,12 @@
-"""A large calendar export, made up: many events of nobody tracked, a few with Alex (for the
-large-file test and `bench/large_file.py`, which measure what a sync of it costs)."""
+"""A large calendar export, made up: many events of nobody tracked, a few with Alex, and a
+sync of it measured (for the large-file test and `bench/large_file.py`)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time as timer
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -17,8 +21,26 @@ _ZONE = (
 )
 
 
+def timed_sync(env: dict[str, str]) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds (user and system), peak resident MB, exit code and output of
+    one `daemon --once` in a child process (`os.wait4` gives that child's own usage)."""
+    began = timer.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nudger", "daemon", "--once"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert child.stdout is not None
+    output = child.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return timer.monotonic() - began, cpu, usage.ru_maxrss / 1024, child.returncode, output
+
+
 def write_export(path: Path, *, events: int, relevant: int, today: date) -> None:
-    """An export of `events` events (about 430 bytes each, as a real one), of which `relevant`
+    """An export of `events` events (about 550 bytes each, as in a real one), of which `relevant`
     (spread through the file, in the coming days) have Alex as an attendee. The others are one
     a day going back from today, with colleagues, non-ASCII text and folded lines."""
     every = max(events // max(relevant, 1), 1)
