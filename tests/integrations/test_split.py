@@ -47,7 +47,7 @@ def test_a_uid_is_read_as_the_parser_reads_it(line: str) -> None:
 
     found = relevant(text, "Alex")
 
-    assert (set(found.parsed.components), found.mentioned) == ({expected}, {expected})
+    assert set(found.parsed.components) == found.mentioned == {expected}
     assert set(relevant(text, "Bob", known=(expected,)).parsed.components) == {expected}
     assert relevant(text, "Bob", known=(f"{expected}x",)).parsed.components == {}
 
