@@ -86,7 +86,7 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
             unread.append(origin)
             continue
         try:
-            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            calendars = icalendar.Calendar.from_ical(mend.dated(text), multiple=True)
         except Exception as error:  # icalendar raises many types on bad input
             problems.append(f"{origin}: not a readable calendar ({_reason(error)})")
             unread.append(origin)
