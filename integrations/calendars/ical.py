@@ -146,7 +146,8 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 def decode(text: bytes | str) -> str:
     """A text as iCalendar means it, before anything looks at it (`whole` reads its end, so a
     UTF-16 file read as bytes would look cut short). A byte order mark says the encoding (a
-    Windows Calendar export is UTF-16 LE with one); otherwise UTF-8, and a file that is not
+    Windows Calendar export is UTF-16 LE with one), or for UTF-16 or UTF-32 without one, the
+    NUL bytes around its first ASCII character (`_wide`); otherwise UTF-8, and a file that is not
     UTF-8 is read as Windows-1252, then Latin-1 (which reads any bytes), never refused. Line
     endings of a lone CR (old Mac exports) become CRLF, which icalendar splits on."""
     if isinstance(text, bytes):
@@ -158,12 +159,27 @@ def _decoded(data: bytes) -> str:
     for mark, encoding in _BOMS:
         if data.startswith(mark):
             return data.decode(encoding, errors="replace")
+    if (unmarked := _wide(data[:4])) is not None:
+        return data.decode(unmarked, errors="replace")
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _wide(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 written without a byte order mark, told by where the NUL bytes of its
+    first character (BEGIN's B, or a line break: ASCII) fall; None for any other text."""
+    nul = tuple(byte == 0 for byte in head)
+    patterns: dict[tuple[bool, ...], str] = {
+        (False, True, True, True): "utf-32-le",
+        (True, True, True, False): "utf-32-be",
+        (False, True, False, True): "utf-16-le",
+        (True, False, True, False): "utf-16-be",
+    }
+    return patterns.get(nul)
 
 
 CUT_SHORT = (
