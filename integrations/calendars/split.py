@@ -36,7 +36,6 @@ from icalendar.parser import Contentline
 from integrations.calendars import ical
 
 # A BEGIN or END line that is not folded on into the next one (a fold would change its name).
-# A BEGIN or END line that is not folded on into the next one (a fold would change its name).
 # Sought after a line break (literal, so quick), the first line on its own (`_FIRST`).
 _EDGE = re.compile(
     rb"\n([Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]):([A-Za-z0-9-]+)[ \t]*"

@@ -21,12 +21,26 @@ _ZONE = (
 )
 
 
+# `nudger daemon --once` in a child that says its own peak resident memory when done: the
+# mm's high-water mark (VmHWM). Not ru_maxrss, which Linux carries over an exec from the
+# process that forked (or vforked) it, so a child of a large pytest process seemed large.
+_MEASURED = """
+import sys
+from nudger.cli import main
+code = main(["daemon", "--once"])
+sys.stdout.flush()
+peak = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+print(f"\\npeak-kib: {peak[0]}")
+sys.exit(code)
+"""
+
+
 def timed_sync(env: dict[str, str]) -> tuple[float, float, float, int, str]:
     """Wall seconds, CPU seconds (user and system), peak resident MB, exit code and output of
-    one `daemon --once` in a child process (`os.wait4` gives that child's own usage)."""
+    one `daemon --once` in a child process (`os.wait4` gives that child's own CPU time)."""
     began = timer.monotonic()
     child = subprocess.Popen(
-        [sys.executable, "-m", "nudger", "daemon", "--once"],
+        [sys.executable, "-c", _MEASURED],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -34,9 +48,11 @@ def timed_sync(env: dict[str, str]) -> tuple[float, float, float, int, str]:
     assert child.stdout is not None
     output = child.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(child.pid, 0)
+    took = timer.monotonic() - began
     child.returncode = os.waitstatus_to_exitcode(status)
+    output, _, peak = output.rpartition("\npeak-kib: ")
     cpu = usage.ru_utime + usage.ru_stime
-    return timer.monotonic() - began, cpu, usage.ru_maxrss / 1024, child.returncode, output
+    return took, cpu, int(peak or 0) / 1024, child.returncode, output
 
 
 def write_export(path: Path, *, events: int, relevant: int, today: date) -> None:

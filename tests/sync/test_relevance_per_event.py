@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -20,19 +19,11 @@ import pytest
 
 from nudger import clock
 from tests.conftest import RunCli
-from tests.story import ALEX, CONFIG, ME
+from tests.story import ALEX, ME
 from tests.sync.large_export import timed_sync, write_export
 from tests.sync.test_calendar_relevance import ParseSpy
 
 TODAY = clock.now().date()
-
-
-@pytest.fixture
-def folder(home: Path, write_config: Callable[[str], Path]) -> Path:
-    calendar = home / "calendar"
-    calendar.mkdir()
-    write_config(CONFIG + f'\n[[calendars]]\nname = "local"\ntype = "ics"\npath = "{calendar}"\n')
-    return calendar
 
 
 def event(uid: str, title: str, days: int, *lines: str) -> str:
