@@ -20,7 +20,7 @@ object per event, which took longer than the server. Only the objects that may i
 person are parsed (`Window.mentions`, `ical.mentioning`); the others are kept as their href and
 ETag with no UIDs. An object that held a relevant UID at the last sync is parsed whatever it
 says now, so an uninvite reaches detection exactly as any other edit. The UID pass a folder needs
-(`ical.parse_relevant`) is not needed here: RFC 4791 (4.1) keeps every component of one UID in
+(`split.relevant`) is not needed here: RFC 4791 (4.1) keeps every component of one UID in
 one object of a calendar.
 """
 

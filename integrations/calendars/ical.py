@@ -9,10 +9,10 @@ cancelled it) from one struck before nudger ever saw it (never a plan).
 
 Reading is the expensive part of a sync, and most events involve nobody tracked, so a source can
 first ask `mentioning` whether a text may hold an event naming one of the tracked people, and
-parse only those (`parse_relevant` does it for a folder). That test is a plain search of the
-text, not a reading of it: it finds a term however iCalendar and caldav may have written it
-(folded, escaped, in any case), so it can keep an object that turns out to be irrelevant, but
-it never skips one in which detection would have found someone.
+parse only those (`split.relevant` asks it of each event of a file or folder). That test is a
+plain search of the text, not a reading of it: it finds a term however iCalendar and caldav may
+have written it (folded, escaped, in any case), so it can keep an object that turns out to be
+irrelevant, but it never skips one in which detection would have found someone.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +60,6 @@ _WRITTEN = {
     "i\u0307": "(?:i\u0307|\u0130)",
 }
 _SPELLINGS = re.compile("|".join(re.escape(key) for key in sorted(_WRITTEN, key=len, reverse=True)))
-_ESCAPABLE = re.compile(r"[\\,;:'\"\n]")  # a character a text may write otherwise (as above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +88,7 @@ def parse(texts: Iterable[tuple[str, bytes | str]]) -> Parsed:
             continue
         try:
             with said.warnings_into(problems, origin):  # a library's warnings are this file's
-                calendars = icalendar.Calendar.from_ical(text, multiple=True)
+                calendars = icalendar.Calendar.from_ical(mend.dated(text), multiple=True)
                 mended = [mend.mend(calendar, origin) for calendar in calendars]
         except Exception as error:  # icalendar raises many types on bad input
             why = f"not a readable calendar ({said.reason(error)})"
@@ -152,7 +150,8 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 def decode(text: bytes | str) -> str:
     """A text as iCalendar means it, before anything looks at it (`whole` reads its end, so a
     UTF-16 file read as bytes would look cut short). A byte order mark says the encoding (a
-    Windows Calendar export is UTF-16 LE with one); otherwise UTF-8, and a file that is not
+    Windows Calendar export is UTF-16 LE with one), or for UTF-16 or UTF-32 without one, the
+    NUL bytes around its first ASCII character (`_wide`); otherwise UTF-8, and a file that is not
     UTF-8 is read as Windows-1252, then Latin-1 (which reads any bytes), never refused. Line
     endings of a lone CR (old Mac exports) become CRLF, which icalendar splits on."""
     if isinstance(text, bytes):
@@ -164,12 +163,27 @@ def _decoded(data: bytes) -> str:
     for mark, encoding in _BOMS:
         if data.startswith(mark):
             return data.decode(encoding, errors="replace")
+    if (unmarked := _wide(data[:4])) is not None:
+        return data.decode(unmarked, errors="replace")
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _wide(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 written without a byte order mark, told by where the NUL bytes of its
+    first character (BEGIN's B, or a line break: ASCII) fall; None for any other text."""
+    nul = tuple(byte == 0 for byte in head)
+    patterns: dict[tuple[bool, ...], str] = {
+        (False, True, True, True): "utf-32-le",
+        (True, True, True, False): "utf-32-be",
+        (False, True, False, True): "utf-16-le",
+        (True, False, True, False): "utf-16-be",
+    }
+    return patterns.get(nul)
 
 
 CUT_SHORT = (
@@ -204,33 +218,10 @@ def mentioning(terms: Iterable[str]) -> Callable[[bytes | str], bool]:
     the text is unfolded as icalendar does, and each term is sought case-blind (which also
     finds whatever str.lower() would have turned into it) in every spelling those steps turn
     into it (`_WRITTEN`). Dropping the word boundaries detection asks for only keeps more."""
-    pattern = _pattern(terms)
+    pattern = mention_pattern(terms)
     if pattern is None:
         return lambda text: True
-    return lambda text: pattern.search(_unfolded(text)) is not None
-
-
-def parse_relevant(texts: Sequence[tuple[str, bytes | str]], terms: Iterable[str]) -> Parsed:
-    """`parse` of only the texts that may matter: those `mentioning` a term and, since a folder
-    may keep a series' override in another file than its master, those holding a component of
-    a UID found in them. Only the events of those UIDs are returned; without terms, all."""
-    pattern = _pattern(terms)
-    if pattern is None:
-        return parse(texts)
-    texts = [(origin, decode(text)) for origin, text in texts]
-    unfolded = [_unfolded(text) for _, text in texts]
-    parts = {
-        at: parse([texts[at]])
-        for at, text in enumerate(unfolded)
-        if pattern.search(text) or not whole(text)  # what a cut-short text held is not known
-    }
-    uids = {uid for part in parts.values() for uid in part.components}
-    rest = [at for at in range(len(texts)) if at not in parts]
-    for found in _holding(uids, [unfolded[at] for at in rest]):
-        parts[rest[found]] = parse([texts[rest[found]]])
-    merged = merge(parts[at] for at in sorted(parts))
-    components = {uid: found for uid, found in merged.components.items() if uid in uids}
-    return Parsed(components, merged.timezones, merged.problems, merged.unread)
+    return lambda text: pattern.search(unfolded(text)) is not None
 
 
 def merge(parts: Iterable[Parsed]) -> Parsed:
@@ -257,7 +248,7 @@ def mentions_key(terms: Iterable[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
-def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+def mention_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One case-blind pattern finding any of `terms` in any of its spellings; None for none."""
     spelled = [_spellings(term) for term in sorted(set(terms), key=len, reverse=True) if term]
     return re.compile("|".join(spelled), re.IGNORECASE) if spelled else None
@@ -272,29 +263,11 @@ def _spellings(term: str) -> str:
     return "".join([*pieces, re.escape(term[at:])])
 
 
-def _unfolded(text: bytes | str) -> str:
+def unfolded(text: bytes | str) -> str:
     """The text as icalendar reads it: decoded (`decode`), lines unfolded
     (most texts have no fold, and looking is 15 times faster than the substitution)."""
     decoded = decode(text)
     return _FOLD.sub("", decoded) if "\n " in decoded or "\n\t" in decoded else decoded
-
-
-def _holding(uids: Iterable[str], texts: Sequence[str]) -> set[int]:
-    """The indexes of the texts in which one of `uids` may be written: each is sought by its
-    longest stretch without a character a text may spell otherwise (more is harmless)."""
-    joined = "\n".join(texts)  # a stretch has no line break, so no match spans two texts
-    starts = [0]
-    for text in texts:
-        starts.append(starts[-1] + len(text) + 1)
-    found: set[int] = set()
-    for uid in uids:
-        stretch = max(_ESCAPABLE.split(uid), key=len)
-        at = joined.find(stretch)
-        while at != -1 and len(found) < len(texts):
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            at = joined.find(stretch, starts[index + 1])
-    return found
 
 
 @dataclass(frozen=True, slots=True)

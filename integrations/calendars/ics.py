@@ -6,7 +6,8 @@ is fetched with the ETag / Last-Modified of the last answer, so an unchanged cal
 `stat` per file or one 304. Whatever is read is read whole (`complete=True`, unless a file could
 not be read): a master and its overrides may sit in different files of a vdir, so series are
 grouped by UID across the folder.
-Only the files that may involve a tracked person are parsed (`ical.parse_relevant`). What a
+Only the events that may involve a tracked person are parsed (`split.relevant`), and those
+whose UID did at the last sync (the cursor keeps them), so an uninvite is seen. What a
 folder lists and reads, and a UID found in two files, are `folder`'s, for `describe` (`nudger
 calendars test`) as for a sync: one way of reading, so the test says what a sync would do.
 """
@@ -19,11 +20,11 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from integrations.calendars import folder, ical
+from integrations.calendars import folder, ical, split
 from integrations.calendars import problems as said
 from nudger.config.calendars import IcsCalendar
 from nudger.ports import Changes, Problem, SourceError, Window
@@ -67,40 +68,48 @@ class IcsSource:
     def _sync_path(self, path: Path, cursor: str | None, window: Window) -> Changes:
         files, unlisted = folder.files(path, self.name)
         fingerprint = _fingerprint(files, window)
-        if cursor == fingerprint:
+        previous = _path_state(cursor)
+        if previous.get("files") == fingerprint:
             return Changes(changed=(), cursor=cursor, complete=False)
         listing = folder.read_files(files, unlisted)
         changes = self._changes(
-            listing.texts, window, fingerprint, _calendar_name(path), listing.problems
+            listing.texts,
+            window,
+            {"files": fingerprint, "uids": _known(previous)},
+            _calendar_name(path),
+            listing.problems,
         )
         return changes if listing.complete else replace(changes, complete=False)
 
     def _sync_url(self, url: str, cursor: str | None, window: Window) -> Changes:
         previous = _url_state(cursor)
+        known = _known(_path_state(cursor))
         if previous.get("window") != _window_key(window):
             previous = {}  # a new window needs the whole calendar again, not a 304
         text, headers = self._fetch(url, previous)
         if text is None:
             return Changes(changed=(), cursor=cursor, complete=False)
-        state = json.dumps({**headers, "window": _window_key(window)})
+        state = {**headers, "window": _window_key(window), "uids": known}
         return self._changes([(url, text)], window, state, url, [])
 
     def _changes(
         self,
         texts: list[tuple[str, bytes]],
         window: Window,
-        cursor: str,
+        state: Mapping[str, object],
         calendar: str,
         problems: list[Problem],
     ) -> Changes:
         """What the texts hold. A text that could not be read leaves the listing incomplete
         (what it held is unknown, so nothing missing from it is taken as removed), and a series
-        that could not be expanded is unreadable: its stored plans stand."""
-        parsed, doubtful = folder.one_master_each(ical.parse_relevant(texts, window.mentions))
+        that could not be expanded is unreadable: its stored plans stand. The cursor keeps the
+        UIDs that mentioned a term (`state["uids"]` holds the last sync's, read again now)."""
+        found = split.relevant(texts, window.mentions, known=frozenset(_known(state)))
+        parsed, doubtful = folder.one_master_each(found.parsed)
         expanded = ical.instances(parsed, window, source=self.name, calendar=calendar)
         return Changes(
             changed=expanded.resources(),
-            cursor=cursor,
+            cursor=json.dumps({**state, "uids": sorted(found.mentioned)}),
             complete=not parsed.unread,
             problems=tuple(problems + expanded.problems),
             unreadable=tuple(expanded.skipped + doubtful),
@@ -179,4 +188,20 @@ def _url_state(cursor: str | None) -> dict[str, str]:
         return {}
     if not isinstance(state, dict):
         return {}
-    return {str(key): str(value) for key, value in state.items()}
+    return {str(key): value for key, value in state.items() if isinstance(value, str)}
+
+
+def _path_state(cursor: str | None) -> dict[str, object]:
+    """What a cursor holds (a folder's fingerprint, the UIDs read last time); nothing for one
+    that is not ours (a bare fingerprint of an older nudger): that costs one whole read."""
+    try:
+        state = json.loads(cursor) if cursor else {}
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _known(state: Mapping[str, object]) -> list[str]:
+    """The UIDs a cursor says mentioned a term at the last sync."""
+    uids = state.get("uids")
+    return [uid for uid in uids if isinstance(uid, str)] if isinstance(uids, list) else []

@@ -14,8 +14,9 @@ read (`CREATED:00001231T000000Z`, as in a real Google export) or a SEQUENCE that
 number is dropped with a warning, and the event is kept (it used to fail its whole series).
 
 Shapes are checked: a DATE with a TZID is a date (an all-day event), not local midnight in that
-zone; an end before the start, or a negative DURATION, is dropped with a warning, so the event
-is read at its DTSTART with no length instead of being moved.
+zone, also when VALUE=DATE was left out (`dated`: icalendar reads such a value as a time); an
+end before the start, or a negative DURATION, is dropped with a warning, so the event is read
+at its DTSTART with no length instead of being moved.
 """
 
 from __future__ import annotations
@@ -249,6 +250,27 @@ def _zoned(event: Any, zones: _Zones) -> list[str]:
         "so its times were read in your own time zone"
         for tzid in unknown
     ]
+
+
+# A DTSTART or DTEND whose value is a bare date, with a TZID and no VALUE parameter.
+_BARE_DATE = re.compile(
+    r"\n([Dd][Tt](?:[Ss][Tt][Aa][Rr][Tt]|[Ee][Nn][Dd]))(;[^:\r\n]*[Tt][Zz][Ii][Dd]=[^:\r\n]*)"
+    r":(\d{8})(?=\r?\n)"
+)
+
+
+def dated(text: str) -> str:
+    """`DTSTART;TZID=X:20261205` (a date written without VALUE=DATE, as some exporters do)
+    marked VALUE=DATE before icalendar reads it as midnight in X, so `_shaped` makes it the
+    all-day event it is, as for one written with VALUE=DATE."""
+    return _BARE_DATE.sub(_marked, text)
+
+
+def _marked(line: re.Match[str]) -> str:
+    name, params, value = line[1], line[2], line[3]
+    if "VALUE=" in params.upper():
+        return line[0]
+    return f"\n{name};VALUE=DATE{params}:{value}"
 
 
 def _shaped(event: Any) -> list[str]:

@@ -132,14 +132,15 @@ def test_an_unknown_zone_is_read_in_mine_and_says_so(cli: RunCli, folder: Path) 
     assert "read in your own time zone" in output
 
 
-def test_a_date_with_a_tzid_is_an_all_day_plan(cli: RunCli, folder: Path) -> None:
+@pytest.mark.parametrize("value", [";VALUE=DATE", ""])  # some exporters leave VALUE= out
+def test_a_date_with_a_tzid_is_an_all_day_plan(cli: RunCli, folder: Path, value: str) -> None:
     day = f"{DAY:%Y%m%d}"
     after = f"{DAY + timedelta(days=1):%Y%m%d}"
     (folder / "picnic.ics").write_text(
         invite(
             "Picnic",
-            f";VALUE=DATE;TZID=America/New_York:{day}",
-            end=f"DTEND;VALUE=DATE;TZID=America/New_York:{after}",
+            f"{value};TZID=America/New_York:{day}",
+            end=f"DTEND{value};TZID=America/New_York:{after}",
         )
     )
     synced(cli)

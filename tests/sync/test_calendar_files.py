@@ -62,21 +62,33 @@ def titles(cli: RunCli) -> list[str]:
 def test_a_utf16_export_cr_only_endings_and_upper_case_names_are_read(
     cli: RunCli, folder: Path
 ) -> None:
-    """A Windows Calendar export is UTF-16 LE with a byte order mark (it read as cut short), an
-    old Mac one ends lines with CR alone (it read as one line), and FILE.ICS was not listed."""
+    """A Windows Calendar export is UTF-16 LE with a byte order mark (it read as cut short, as
+    UTF-16 or UTF-32 without one did), an old Mac one ends lines with CR alone (it read as one
+    line), and FILE.ICS was not listed."""
     (folder / "windows.ics").write_bytes(plan("Dinner at Zoë's", uid="w1").encode("utf-16"))
     (folder / "mac.ics").write_bytes(
         plan("Mac walk", uid="m1", days=4).replace("\r\n", "\r").encode()
     )
     (folder / "SHOUTED.ICS").write_bytes(plan("Loud lunch", uid="s1", days=5).encode())
     (folder / "latin.ics").write_bytes(plan("Café crème", uid="l1", days=6).encode("latin-1"))
+    for uid, encoding in (("u16", "utf-16-le"), ("u16b", "utf-16-be"), ("u32", "utf-32-le")):
+        unmarked = plan(f"Tea ({encoding}, no BOM)", uid=uid, days=7).encode(encoding)
+        (folder / f"{uid}.ics").write_bytes(unmarked)
     out = synced(cli)
     assert "skipped" not in out and "cut short" not in out, out
-    assert titles(cli) == ["Café crème", "Dinner at Zoë's", "Loud lunch", "Mac walk"]
+    assert titles(cli) == [
+        "Café crème",
+        "Dinner at Zoë's",
+        "Loud lunch",
+        "Mac walk",
+        "Tea (utf-16-be, no BOM)",
+        "Tea (utf-16-le, no BOM)",
+        "Tea (utf-32-le, no BOM)",
+    ]
 
     tested = cli("calendars", "test", "local")
     assert tested.code == 0, tested.err
-    assert "4 .ics files, 4 events" in tested.out
+    assert "7 .ics files, 7 events" in tested.out
     assert "skipped" not in tested.out
 
 
