@@ -75,6 +75,17 @@ def at_most(limit: timedelta) -> AfterValidator:
     return AfterValidator(check)
 
 
+def at_least(limit: timedelta) -> AfterValidator:
+    """The minimum of a `Duration` field (see `at_most`)."""
+
+    def check(value: timedelta) -> timedelta:
+        if value < limit:
+            raise ValueError(f"use at least {format_duration(limit)}")
+        return value
+
+    return AfterValidator(check)
+
+
 def _to_clock(value: Any) -> time:
     """ "20:30", or a TOML local time (20:30:00); nothing pydantic would also accept, such as a
     number of seconds or a time with an offset, which means nothing as a local time of day."""
@@ -171,6 +182,20 @@ class Me(Section):
         SYSTEM_TIMEZONE,
         description='"system" or an IANA time zone name such as Europe/Berlin',
     )
+    # Read as written here: the query commands never look at numbers, and checking them needs
+    # `phonenumbers`, which only the import path may load. The full schema
+    # (`nudger.config.settings.Settings`) checks and normalizes them to E.164.
+    phones: list[str] = Field(
+        [], description="your phone numbers: a message or call from one of them is yours"
+    )
+    names: list[Name] = Field(
+        [], description="the names chat exports give you: a message from one of them is yours"
+    )
+    region: str | None = Field(
+        None,
+        description="the country (ISO code such as DE) a phone number without +country is in; "
+        "unset: the one of your locale",
+    )
 
 
 class Person(Section):
@@ -178,7 +203,10 @@ class Person(Section):
     kind: PersonKind = Field("friend", description="partner, dating, friend or family")
     emails: list[Email] = Field([], description="their addresses, matched in calendar invites")
     aliases: list[Name] = Field(
-        [], description="other names for them, matched as words in event titles"
+        [], description="other names for them, matched as words in event titles and chat exports"
+    )
+    phones: list[str] = Field(
+        [], description="their phone numbers, matched in chat exports and call logs (E.164)"
     )
     removed: date | None = Field(
         None, description="set by `people remove`: no longer tracked, history kept"
@@ -203,6 +231,10 @@ class Balance(Section):
     )
     trend_months: int = Field(6, ge=1, le=60, description="how many months the trend shows")
     alerts: bool = Field(True, description="advise you when the balance tips or a streak runs")
+    count_messages: bool = Field(
+        True,
+        description="whether imported conversation starts weigh in the verdict (shown either way)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Balance:
@@ -268,4 +300,6 @@ SECTION_NAMES = (
     "wait",
     "sync",
     "plans",
+    "messages",
+    "imports",
 )
