@@ -40,6 +40,7 @@ COMMAND_MODULES = {
     "export": "data_commands",
     "forget": "data_commands",
     "report": "report_commands",
+    "import": "import_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

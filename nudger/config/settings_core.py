@@ -10,6 +10,7 @@ the sample config lean on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -243,7 +244,7 @@ class Balance(Section):
         return self
 
 
-def check_people(people: list[Person]) -> None:
+def check_people(people: Sequence[Person]) -> None:
     """Names are unique, and every name and alias points to one person."""
     require_unique("people", [p.name for p in people])
     owners: dict[str, str] = {}

@@ -167,8 +167,40 @@ def m003_own_addresses(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE source_state ADD COLUMN own_addresses TEXT")
 
 
+def m004_import_coverage(db: sqlite3.Connection) -> None:
+    # What each import of a chat export covered, per chat: the time of its first and last
+    # message there, which decides a later file's first message (`nudger.core.conversations`).
+    # `chat` is a digest of the format and the export's chat id (which may be a phone number):
+    # no number or title is kept.
+    db.execute(
+        """
+        CREATE TABLE import_span (
+            chat TEXT NOT NULL,
+            first_at INTEGER NOT NULL,
+            last_at INTEGER NOT NULL CHECK (last_at >= first_at)
+        )
+        """
+    )
+    db.execute("CREATE INDEX import_span_by_chat ON import_span (chat)")
+    # The files of `imports.folder` the daemon has read (or failed to), by path, size and
+    # modification time: a restart does not read one again, a changed one is read again.
+    db.execute(
+        """
+        CREATE TABLE import_file (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            message TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_entries,
     m002_calendar_state,
     m003_own_addresses,
+    m004_import_coverage,
 )
