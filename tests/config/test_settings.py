@@ -21,7 +21,7 @@ from nudger.config.calendars import (
     calendar_types,
 )
 from nudger.config.settings import FullPerson, Settings
-from nudger.config.settings_core import SECTION_NAMES, Person, QuerySettings
+from nudger.config.settings_core import SECTION_NAMES, QuerySettings
 from nudger.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"

@@ -47,12 +47,12 @@ class LinesReader:
                 yield record(text, zone, seen)
 
 
-def party(token: str) -> Party:
-    if token == "me!":
+def party(sender: str) -> Party:
+    if sender == "me!":
         return Party(me=True)
-    if token.startswith("+"):
-        return Party(phone=token)
-    return Party(name=token)
+    if sender.startswith("+"):
+        return Party(phone=sender)
+    return Party(name=sender)
 
 
 def record(text: str, zone: tzinfo, seen: Counter[str]) -> ChatRecord:
