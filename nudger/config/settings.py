@@ -9,13 +9,11 @@ written out in `config.example.toml`. Loading the file and the environment is
 from __future__ import annotations
 
 from datetime import time, timedelta
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ModelWrapValidatorHandler, model_validator
 
 from nudger.config.calendars import Calendar
-from nudger.config.paths import data_dir
 from nudger.config.phones import reading_in, valid_phone
 from nudger.config.settings_core import (
     WEEKDAYS,
@@ -182,17 +180,6 @@ class Messages(Section):
     )
 
 
-def _home(value: Path) -> Path:
-    return value.expanduser()
-
-
-class Imports(Section):
-    folder: Annotated[Path, AfterValidator(_home)] = Field(
-        default_factory=lambda: data_dir() / "imports",
-        description="a folder the daemon imports new chat exports and call logs from",
-    )
-
-
 class Settings(Section):
     """Everything configurable: the config file's tables, validated as one document.
 
@@ -216,7 +203,6 @@ class Settings(Section):
     sync: Sync = Field(default_factory=Sync)
     plans: Plans = Field(default_factory=Plans)
     messages: Messages = Field(default_factory=Messages)
-    imports: Imports = Field(default_factory=Imports)
 
     @model_validator(mode="wrap")
     @classmethod

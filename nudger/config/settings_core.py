@@ -232,10 +232,6 @@ class Balance(Section):
     )
     trend_months: int = Field(6, ge=1, le=60, description="how many months the trend shows")
     alerts: bool = Field(True, description="advise you when the balance tips or a streak runs")
-    count_messages: bool = Field(
-        True,
-        description="whether imported conversation starts weigh in the verdict (shown either way)",
-    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Balance:
@@ -302,5 +298,4 @@ SECTION_NAMES = (
     "sync",
     "plans",
     "messages",
-    "imports",
 )

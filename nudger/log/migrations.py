@@ -182,20 +182,6 @@ def m004_import_coverage(db: sqlite3.Connection) -> None:
         """
     )
     db.execute("CREATE INDEX import_span_by_chat ON import_span (chat)")
-    # The files of `imports.folder` the daemon has read (or failed to), by path, size and
-    # modification time: a restart does not read one again, a changed one is read again.
-    db.execute(
-        """
-        CREATE TABLE import_file (
-            path TEXT PRIMARY KEY,
-            size INTEGER NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            at INTEGER NOT NULL,
-            ok INTEGER NOT NULL,
-            message TEXT NOT NULL
-        ) WITHOUT ROWID
-        """
-    )
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -4,6 +4,7 @@ timelines, and split into overlapping exports imported in either order."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ timelines = st.lists(st.integers(0, 60 * 24 * 20), min_size=1, max_size=40).map(
 def by_definition(times: list[datetime]) -> set[datetime]:
     """A message starts a conversation when the silence before it is at least the threshold;
     the very first one of what was imported has no known silence before it."""
-    return {b for a, b in zip(times, times[1:], strict=False) if b - a >= THRESHOLD}
+    return {b for a, b in pairwise(times) if b - a >= THRESHOLD}
 
 
 def imported(files: list[list[datetime]]) -> set[datetime]:
