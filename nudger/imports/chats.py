@@ -121,6 +121,7 @@ def import_file(
         raise ImportFailure(
             f"{path} could not be read as {reader.name}: {error}", hint="nothing of it was imported"
         ) from error
+    _check_person(chats, setup, path)
     entries: dict[str, NewEntry] = {}
     spans: list[tuple[str, Span]] = []
     for state in chats.values():
@@ -201,8 +202,7 @@ def _resolve(
 ) -> list[NewEntry] | None:
     """The entries of one chat, or None when it counts for nothing (then no span is kept)."""
     chat = state.chat
-    group = chat.group is True or (chat.group is None and len(state.others) > 1)
-    if group:
+    if _is_group(state):
         if not setup.group:
             outcome.groups_skipped += 1
             return None
@@ -226,13 +226,7 @@ def _other_side(state: _ChatState, setup: Setup, outcome: Outcome) -> str | None
     """The tracked person a one-to-one chat is with: the export's `with_`, else the one other
     participant, else `--person`. None (reported): it matches nobody, or someone other than
     `--person` says."""
-    if state.chat.with_ is not None:
-        side = _role(state.chat.with_, setup)
-        label, found = side.label, side.person
-    elif state.others:
-        label, found = next(iter(state.others.items()))
-    else:
-        label, found = "the other side (unnamed)", None
+    label, found = _named(state, setup)
     if setup.person is not None and found is not None and found != setup.person:
         outcome.conflicts.append(f"{label} is {found}, not {setup.person}")
         return None
@@ -240,6 +234,35 @@ def _other_side(state: _ChatState, setup: Setup, outcome: Outcome) -> str | None
         outcome.unmatched[label] += max(state.records_by[label], 1)
         return None
     return found or setup.person
+
+
+def _named(state: _ChatState, setup: Setup) -> tuple[str, str | None]:
+    """Who the export says the other side of a one-to-one chat is: a label, and the tracked
+    person it matches (None: nobody)."""
+    if state.chat.with_ is not None:
+        side = _role(state.chat.with_, setup)
+        return side.label, side.person
+    if state.others:
+        return next(iter(state.others.items()))
+    return "the other side (unnamed)", None
+
+
+def _is_group(state: _ChatState) -> bool:
+    return state.chat.group is True or (state.chat.group is None and len(state.others) > 1)
+
+
+def _check_person(chats: Mapping[str, _ChatState], setup: Setup, path: Path) -> None:
+    """`--person` names the other side of one chat: a file with several chats that nothing
+    matches (a whole account's export) is refused rather than given all to one person."""
+    if setup.person is None:
+        return
+    unnamed = [s for s in chats.values() if not _is_group(s) and _named(s, setup)[1] is None]
+    if len(unnamed) > 1:
+        raise ImportFailure(
+            f"--person names one chat's other side, and {path} holds {len(unnamed)} chats "
+            "that match nobody",
+            hint="import a one-chat export with --person, or add the people's phones and names",
+        )
 
 
 def _entry(candidate: _Candidate, person: str, format_name: str, chat: Chat) -> NewEntry:

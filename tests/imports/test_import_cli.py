@@ -172,6 +172,22 @@ def test_person_names_the_other_side_of_a_one_to_one_chat(
     assert balance(cli)["Robin"]["by_kind"]["message"] == {"me": 1, "them": 1, "unknown": 0}
 
 
+def test_person_is_refused_for_a_file_of_several_chats_nobody_matches(
+    cli: RunCli, export: Callable[..., Path]
+) -> None:
+    path = export(
+        "account.txt",
+        "2026-01-05T09:00;a;Kim;msg",
+        "2026-01-05T20:00;a;Kim;msg",
+        "2026-01-05T09:00;b;Jo;msg",
+        "2026-01-05T20:00;b;Jo;msg",
+    )
+    result = cli("import", str(path), "--person", "Robin")
+    assert result.code == 2
+    assert "account.txt holds 2 chats that match nobody" in result.err
+    assert total(balance(cli)) == 0
+
+
 def test_names_match_without_case_or_accents_but_never_as_a_substring(
     cli: RunCli, export: Callable[..., Path]
 ) -> None:
