@@ -3,7 +3,8 @@
 The core never imports `integrations` (or a third party's package) directly: a configured name
 such as `caldav` or `desktop` is looked up in the `nudger.calendars`, `nudger.notifiers` or
 `nudger.auth` group and imported only then, so a command that needs no adapter pays for none.
-Each group has one typed loader here (`calendar_factory`, `notifier_factory`, `authorizer`):
+Each group has one typed loader here (`calendar_factory`, `notifier_factory`, `authorizer`,
+`export_reader`):
 it checks that the entry point gave something callable, so a caller holds a port type
 (`nudger.ports`) and never an `object` to call on trust.
 """
@@ -16,11 +17,18 @@ from types import ModuleType
 from typing import cast
 
 from nudger.errors import ConfigError
-from nudger.ports import Authorizer, CalendarFactory, ChannelFactory, NotifierFactory
+from nudger.ports import (
+    Authorizer,
+    CalendarFactory,
+    ChannelFactory,
+    ExportReader,
+    NotifierFactory,
+)
 
 CALENDARS = "nudger.calendars"
 NOTIFIERS = "nudger.notifiers"
 AUTH = "nudger.auth"  # signing in to a calendar service: `nudger auth google`
+IMPORTS = "nudger.imports"  # chat exports and call logs, by format name: `nudger import`
 
 
 def available(group: str) -> dict[str, EntryPoint]:
@@ -56,6 +64,24 @@ def channel_factory(name: str) -> ChannelFactory:
 def authorizer(name: str) -> Authorizer:
     """The sign-in of calendar service `name`, for `nudger auth NAME`."""
     return cast(Authorizer, _callable(AUTH, name))
+
+
+def export_reader(name: str) -> ExportReader:
+    """The reader of export format `name` (whatsapp, telegram, ...). An entry point may name
+    a reader object or a class (or function) making one; either way the caller gets an object
+    with `name`, `sniff` and `read`, or a ConfigError naming the entry point."""
+    found = load(IMPORTS, name)
+    reader = found() if isinstance(found, type) else found
+    if not all(callable(getattr(reader, method, None)) for method in ("sniff", "read")):
+        kind = type(reader).__name__
+        raise _broken(_entry(IMPORTS, name), f"is no export reader (a {kind} without sniff/read)")
+    return cast(ExportReader, reader)
+
+
+def export_readers() -> dict[str, ExportReader]:
+    """Every installed export reader by format name, imported now (for detecting a file's
+    format from its content); one that fails to load is a ConfigError naming it."""
+    return {name: export_reader(name) for name in sorted(available(IMPORTS))}
 
 
 def calendar_module(name: str) -> ModuleType | None:

@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "forget": "data_commands",
     "report": "report_commands",
     "notify": "notify_commands",
+    "import": "import_commands",
 }
 _ROOT_OPTIONS_WITH_VALUE = ("--config", "-c")
 

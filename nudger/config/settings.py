@@ -9,11 +9,12 @@ written out in `config.example.toml`. Loading the file and the environment is
 from __future__ import annotations
 
 from datetime import time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, ModelWrapValidatorHandler, model_validator
 
 from nudger.config.calendars import Calendar
+from nudger.config.phones import reading_in, valid_phone
 from nudger.config.secrets import SecretSource
 from nudger.config.settings_core import (
     WEEKDAYS,
@@ -28,6 +29,7 @@ from nudger.config.settings_core import (
     Section,
     Weekday,
     Word,
+    at_least,
     at_most,
     check_people,
     require_unique,
@@ -212,6 +214,35 @@ class Plans(Section):
     )
 
 
+Phone = Annotated[str, AfterValidator(valid_phone)]
+
+
+class FullMe(Me):
+    """`me` as the full schema checks it: the numbers normalized to E.164 (`Me` reads them as
+    written, for the query commands)."""
+
+    phones: list[Phone] = Field(
+        [], description="your phone numbers: a message or call from one of them is yours"
+    )
+
+
+class FullPerson(Person):
+    """A `[[people]]` table as the full schema checks it: the numbers in E.164."""
+
+    phones: list[Phone] = Field(
+        [], description="their phone numbers, matched in chat exports and call logs (E.164)"
+    )
+
+
+class Messages(Section):
+    new_conversation_after: Annotated[
+        Duration, at_least(timedelta(minutes=10)), at_most(timedelta(days=30))
+    ] = Field(
+        timedelta(hours=6),
+        description="the silence in a chat after which a message starts a new conversation",
+    )
+
+
 class Settings(Section):
     """Everything configurable: the config file's tables, validated as one document.
 
@@ -220,8 +251,8 @@ class Settings(Section):
     off the start-up path of every other command.
     """
 
-    me: Me = Field(default_factory=Me)
-    people: list[Person] = Field([], description="the people you track ([[people]] tables)")
+    me: FullMe = Field(default_factory=FullMe)
+    people: list[FullPerson] = Field([], description="the people you track ([[people]] tables)")
     calendars: list[Calendar] = Field(
         [], description="where plans come from ([[calendars]] tables)"
     )
@@ -235,6 +266,18 @@ class Settings(Section):
     wait: Wait = Field(default_factory=Wait)
     sync: Sync = Field(default_factory=Sync)
     plans: Plans = Field(default_factory=Plans)
+    messages: Messages = Field(default_factory=Messages)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _phones_in_my_region(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Settings]
+    ) -> Settings:
+        """Numbers without a country code are read in `me.region` (else the locale's)."""
+        me = data.get("me") if isinstance(data, dict) else None
+        region = me.get("region") if isinstance(me, dict) else None
+        with reading_in(region if isinstance(region, str) else None):
+            return handler(data)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:

@@ -10,6 +10,7 @@ the sample config lean on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +71,17 @@ def at_most(limit: timedelta) -> AfterValidator:
     def check(value: timedelta) -> timedelta:
         if value > limit:
             raise ValueError(f"use at most {format_duration(limit)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def at_least(limit: timedelta) -> AfterValidator:
+    """The minimum of a `Duration` field (see `at_most`)."""
+
+    def check(value: timedelta) -> timedelta:
+        if value < limit:
+            raise ValueError(f"use at least {format_duration(limit)}")
         return value
 
     return AfterValidator(check)
@@ -200,6 +212,20 @@ class Me(Section):
         SYSTEM_TIMEZONE,
         description='"system" or an IANA time zone name such as Europe/Berlin',
     )
+    # Read as written here: the query commands never look at numbers, and checking them needs
+    # `phonenumbers`, which only the import path may load. The full schema
+    # (`nudger.config.settings.Settings`) checks and normalizes them to E.164.
+    phones: list[str] = Field(
+        [], description="your phone numbers: a message or call from one of them is yours"
+    )
+    names: list[Name] = Field(
+        [], description="the names chat exports give you: a message from one of them is yours"
+    )
+    region: str | None = Field(
+        None,
+        description="the country (ISO code such as DE) a phone number without +country is in; "
+        "unset: the one of your locale",
+    )
 
 
 class Person(Section):
@@ -207,7 +233,10 @@ class Person(Section):
     kind: PersonKind = Field("friend", description="partner, dating, friend or family")
     emails: list[Email] = Field([], description="their addresses, matched in calendar invites")
     aliases: list[Name] = Field(
-        [], description="other names for them, matched as words in event titles"
+        [], description="other names for them, matched as words in event titles and chat exports"
+    )
+    phones: list[str] = Field(
+        [], description="their phone numbers, matched in chat exports and call logs (E.164)"
     )
     removed: date | None = Field(
         None, description="set by `people remove`: no longer tracked, history kept"
@@ -275,7 +304,7 @@ class Rhythm(Section):
         return value
 
 
-def check_people(people: list[Person]) -> None:
+def check_people(people: Sequence[Person]) -> None:
     """Names are unique, and every name and alias points to one person."""
     require_unique("people", [p.name for p in people])
     owners: dict[str, str] = {}
@@ -334,4 +363,5 @@ SECTION_NAMES = (
     "wait",
     "sync",
     "plans",
+    "messages",
 )

@@ -167,8 +167,26 @@ def m003_own_addresses(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE source_state ADD COLUMN own_addresses TEXT")
 
 
+def m004_import_coverage(db: sqlite3.Connection) -> None:
+    # What each import of a chat export covered, per chat: the time of its first and last
+    # message there, which decides a later file's first message (`nudger.core.conversations`).
+    # `chat` is a digest of the format and the export's chat id (which may be a phone number):
+    # no number or title is kept.
+    db.execute(
+        """
+        CREATE TABLE import_span (
+            chat TEXT NOT NULL,
+            first_at INTEGER NOT NULL,
+            last_at INTEGER NOT NULL CHECK (last_at >= first_at)
+        )
+        """
+    )
+    db.execute("CREATE INDEX import_span_by_chat ON import_span (chat)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_entries,
     m002_calendar_state,
     m003_own_addresses,
+    m004_import_coverage,
 )

@@ -26,6 +26,7 @@ NEVER_ON_QUERY_PATH = (
     "recurring_ical_events",
     "niquests",
     "pygal",
+    "phonenumbers",  # only the import path checks and compares phone numbers
 )
 PROBE = """
 import json, sys
@@ -67,6 +68,18 @@ def test_query_commands_import_no_heavy_library(tmp_path: Path, args: list[str])
     code, modules = modules_after(tmp_path, *args)
     assert code == 0
     assert [name for name in NEVER_ON_QUERY_PATH if loaded(modules, name)] == []
+
+
+def test_phone_numbers_in_the_config_do_not_load_phonenumbers_for_a_query(
+    tmp_path: Path, write_config: Callable[[str], Path]
+) -> None:
+    write_config(
+        '[me]\nphones = ["+49 30 1234567"]\n[[people]]\nname = "Alex"\nphones = ["+12025550123"]\n'
+    )
+    for args in (["balance", "--json"], ["people", "list"]):
+        code, modules = modules_after(tmp_path, *args)
+        assert code == 0
+        assert not loaded(modules, "phonenumbers")
 
 
 def test_balance_json_skips_what_it_does_not_print_or_change(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ from nudger.config.calendars import (
     IcsCalendar,
     calendar_types,
 )
-from nudger.config.settings import Settings
-from nudger.config.settings_core import SECTION_NAMES, Person, QuerySettings
+from nudger.config.settings import FullPerson, Settings
+from nudger.config.settings_core import SECTION_NAMES, QuerySettings
 from nudger.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
@@ -50,7 +50,7 @@ def test_the_example_config_mentions_every_setting() -> None:
     written = set(re.findall(r"^[# ]*([a-z_]+) = ", text, flags=re.MULTILINE))
     tables = set(re.findall(r"^#? ?\[\[?([a-z_.]+)\]\]?", text, flags=re.MULTILINE))
     models = all_models(Settings)
-    assert {Person, IcsCalendar, CalDAVCalendar, GoogleCalendar} <= set(models)
+    assert {FullPerson, IcsCalendar, CalDAVCalendar, GoogleCalendar} <= set(models)
     for model in models:
         for name, field in model.model_fields.items():
             nested = config_file.models_in(field.annotation)
@@ -178,7 +178,34 @@ def test_query_loading_agrees_with_full_loading(tmp_path: Path) -> None:
     )
     full = config_file.load(path).settings
     query = config_file.load_for_queries(path).settings
-    assert (query.me, query.people, query.balance) == (full.me, full.people, full.balance)
+    # The full schema's `me` and people are subclasses that also normalize phone numbers
+    # (none here): their values agree.
+    assert (query.me.model_dump(), [p.model_dump() for p in query.people], query.balance) == (
+        full.me.model_dump(),
+        [p.model_dump() for p in full.people],
+        full.balance,
+    )
+
+
+def test_phone_numbers_are_normalized_to_e164_in_my_region(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[me]\nregion = "DE"\nphones = ["030 1234567"]\n'
+        '[[people]]\nname = "Alex"\nphones = ["+1 202 555 0123", "0170 1234567"]\n',
+        encoding="utf-8",
+    )
+    settings = config_file.load(path).settings
+    assert settings.me.phones == ["+49301234567"]
+    assert settings.people[0].phones == ["+12025550123", "+491701234567"]
+
+
+def test_a_number_that_is_none_names_the_key_and_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[[people]]\nname = "Alex"\nphones = ["12"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config_file.load(path)
+    assert "people[0].phones[0] = '12'" in caught.value.message
+    assert "'12' is not a phone number" in caught.value.message
 
 
 def test_a_toml_syntax_error_names_the_line_and_column(tmp_path: Path) -> None:

@@ -319,7 +319,10 @@ def scribble_on_a_page(log_path: Path) -> str:
         )
     data = bytearray(log_path.read_bytes())
     middle = len(data) // 4096 // 2 * 4096
-    data[middle + 100 : middle + 400] = b"\xff" * 300
+    # Three pages around the middle, so the damage reaches a page that reading trips on
+    # whatever the schema's exact layout (an added table shifts which page is in the middle).
+    for page in (middle - 4096, middle, middle + 4096):
+        data[page + 100 : page + 400] = b"\xff" * 300
     log_path.write_bytes(bytes(data))
     return "is damaged: database disk image is malformed"
 
