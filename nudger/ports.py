@@ -346,6 +346,9 @@ class ChatRecord:
     ident: str
     channel: str  # whatsapp, telegram, signal, sms, phone
     call: CallType | None = None  # None: a message
+    # The export itself says this message is an initiation (a CSV row of "who reached out"): it
+    # is counted as its sender's, without the silence rule (which is for chats' timelines).
+    initiates: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,7 +178,7 @@ def _take(
     state: _ChatState, record: ChatRecord, role: _Role, setup: Setup, outcome: Outcome
 ) -> None:
     at = record.at.replace(microsecond=0)  # the log keeps seconds; spans compare in them
-    if record.call is None:
+    if record.call is None and not record.initiates:
         verdict = opening(state.latest, at, threshold=setup.threshold, earlier=state.earlier)
         state.first = at if state.first is None else min(state.first, at)
         state.latest = at if state.latest is None else max(state.latest, at)
