@@ -324,7 +324,7 @@ def truncate(path: Path, keep: float = 0.6) -> Path:
 # --- big files, written a line at a time (for the streaming tests and bench) -------------------
 
 
-def telegram_big(path: Path, messages: int, *, start: datetime) -> Path:
+def telegram_big(path: Path, messages: int, *, start: datetime, pause_every: int = 0) -> Path:
     """A one-chat Telegram export of `messages` messages a minute apart, about 330 bytes each
     (text of 160 characters), written without holding it in memory."""
     start_unix = int(start.timestamp())
@@ -332,7 +332,7 @@ def telegram_big(path: Path, messages: int, *, start: datetime) -> Path:
         out.write('{\n "name": "Alice",\n "type": "personal_chat",\n "id": 42,\n "messages": [\n')
         for number in range(1, messages + 1):
             sender, sender_id = ("Alice", 42) if number % 3 else ("Me Myself", 7)
-            unix = start_unix + number * 60
+            unix = start_unix + int(_offset(number, pause_every).total_seconds())
             local = datetime.fromtimestamp(unix, UTC).replace(tzinfo=None).isoformat()
             item = {
                 "id": number,
@@ -349,7 +349,7 @@ def telegram_big(path: Path, messages: int, *, start: datetime) -> Path:
     return path
 
 
-def sms_big(path: Path, messages: int, *, start: datetime) -> Path:
+def sms_big(path: Path, messages: int, *, start: datetime, pause_every: int = 0) -> Path:
     """An SMS Backup & Restore file of `messages` sms a minute apart, about 480 bytes each."""
     first = _ms(start)
     with path.open("w", encoding="utf-8") as out:
@@ -358,7 +358,8 @@ def sms_big(path: Path, messages: int, *, start: datetime) -> Path:
         for number in range(messages):
             kind = 1 if number % 3 else 2
             out.write(
-                f'  <sms protocol="0" address="+4915112345678" date="{first + number * 60_000}" '
+                f'  <sms protocol="0" address="+4915112345678" '
+                f'date="{first + int(_offset(number, pause_every).total_seconds() * 1000)}" '
                 f'type="{kind}" subject="null" body="message {number:08} {"y" * 200}" '
                 f'toa="null" sc_toa="null" service_center="null" read="1" status="-1" '
                 f'locked="0" readable_date="Jan 1, 2024 10:00:00" contact_name="Alice" />\n'
@@ -367,14 +368,21 @@ def sms_big(path: Path, messages: int, *, start: datetime) -> Path:
     return path
 
 
-def whatsapp_big(path: Path, messages: int, *, start: datetime) -> Path:
+def whatsapp_big(path: Path, messages: int, *, start: datetime, pause_every: int = 0) -> Path:
     """An Android (UK) WhatsApp export of `messages` messages a minute apart, about 110 bytes
     each, one in ten over two lines, written a line at a time."""
     with path.open("w", encoding="utf-8") as out:
         out.write(f"{_whatsapp_stamp(start, 'android-gb')}{ENCRYPTED}\n")
         for number in range(messages):
-            at = start + timedelta(minutes=number)
+            at = start + _offset(number, pause_every)
             sender = "Alice" if number % 3 else "Me Myself"
             more = "\nand a second line" if number % 10 == 0 else ""
             out.write(f"{at:%d/%m/%Y, %H:%M} - {sender}: message {number:08} {'z' * 60}{more}\n")
     return path
+
+
+def _offset(number: int, pause_every: int) -> timedelta:
+    """A message a minute; with `pause_every`, each such count of messages is followed by seven
+    hours of silence, so the next one starts a conversation (the importer's bench needs many)."""
+    pauses = number // pause_every if pause_every else 0
+    return timedelta(minutes=number, hours=7 * pauses)
