@@ -48,5 +48,5 @@ def test_the_memory_bound_holds_in_the_child_only() -> None:
         return "allocated"
 
     small = fence.Fence(200 * 10**6, timedelta(seconds=30))
-    assert fence.run(small, allocate).startswith("stopped: it needed more than 200MB")
+    assert str(fence.run(small, allocate)).startswith("stopped: it needed more than 200MB")
     assert allocate() == "allocated"  # this process has no bound
