@@ -32,7 +32,7 @@ from nudger.config.settings_core import (
     check_people,
     require_unique,
 )
-from nudger.config.sizes import GiB, MiB, Size, between
+from nudger.config.sizes import MB, GiB, MiB, Size, between
 from nudger.core.nudges.nudge import NudgeKind
 
 
@@ -189,6 +189,11 @@ class Sync(Section):
         description="the most occurrences of one recurring event read in the sync window (the "
         "first ones; a series with more is reported, one repeating more often than daily is not "
         "read at all)",
+    )
+    max_file_size: Annotated[Size, between(MB, 10 * GiB)] = Field(
+        100 * MB,
+        description="a calendar file larger than this is reported and not read (nothing in it "
+        "counts as removed); the other files of its folder are read",
     )
     max_memory_per_source: Annotated[Size, between(100 * MiB, 64 * GiB)] = Field(
         2 * GiB,

@@ -71,6 +71,7 @@ def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
         local_midnight(last + timedelta(days=1), zone),
         zone,
         max_instances=settings.sync.max_instances_per_series,
+        max_file_size=settings.sync.max_file_size,
     )
 
 

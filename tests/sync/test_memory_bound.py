@@ -57,6 +57,7 @@ def test_a_calendar_over_the_memory_bound_fails_alone_and_nothing_vanishes(
 ) -> None:
     _, big = two_folders
     assert cli("config", "set", "sync.max_memory_per_source", "200MB").code == 0
+    assert cli("config", "set", "sync.max_file_size", "1GB").code == 0  # the export is read
     began = timer.monotonic()
     first = cli("daemon", "--once")
     took = timer.monotonic() - began
@@ -90,3 +91,31 @@ def test_a_size_the_bound_refuses_is_said_in_sizes(cli: RunCli, two_folders: obj
     result = cli("config", "set", "sync.max_memory_per_source", "10MB")
     assert result.code == 2
     assert "use a size from 100MiB to 64GiB" in result.out + result.err
+
+
+def test_a_file_over_the_size_cap_is_reported_unread_and_the_rest_of_its_folder_read(
+    cli: RunCli, two_folders: tuple[Path, Path]
+) -> None:
+    """Under the default `sync.max_file_size` (100MB) the export is not read at all: said in
+    one line, its plan kept (an unread file is no removal), the folder's other files read."""
+    _, big = two_folders
+    export = big / "export.ics"
+    huge = export.read_bytes()
+    export.write_bytes(_calendar("huge", "Slides for Alex", 5))
+    assert cli("daemon", "--once").code == 0
+    before = cli("history", "Alex", "--json").out
+    assert "Slides for Alex" in before
+
+    export.write_bytes(huge)
+    (big / "walk.ics").write_bytes(_calendar("walk", "Walk with Alex", 6))
+    result = cli("daemon", "--once")
+    assert result.code == 0, result.out + result.err
+    assert "✓ big: 1 new facts; problems: 1 not read" in result.out
+    assert (
+        f"    not read: {export}: it holds 150MB, more than 100MB (sync.max_file_size)"
+        in result.err.splitlines()
+    )
+    after = json.loads(cli("history", "Alex", "--json").out)
+    assert all(entry in after for entry in json.loads(before))
+    added = [entry for entry in after if entry not in json.loads(before)]
+    assert len(added) == 1 and "Walk with Alex" in json.dumps(added)  # and nothing cancelled
