@@ -78,11 +78,12 @@ def forget(server: Server, name: str) -> None:
     with DAVClient(
         url=server.url, timeout=10, username=server.username, password=server.password
     ) as client:
-        calendar: Any = client.get_principal().calendars()[0]
+        principal: Any = client.get_principal()
+        calendar = principal.calendars()[0]
         token = str(calendar.get_property(elements.dav.SyncToken()))
     with Store.open(paths.data_dir() / paths.LOG_FILE_NAME) as store:
         known = sync_state.position(store.db, "dav")
-        assert known is not None and known.cursor is not None
+        assert known is not None and known.cursor is not None and known.fingerprint
         cursor = json.loads(known.cursor)
         for state in cursor["calendars"].values():
             assert state["token"] != token  # Radicale's token did move
