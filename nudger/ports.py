@@ -212,6 +212,7 @@ class Window:
     zone: tzinfo
     mentions: frozenset[str] = frozenset()
     max_instances: int = 2000  # per series (sync.max_instances_per_series)
+    max_file_size: int = 100 * 10**6  # a file larger is not read (sync.max_file_size)
 
 
 class SourceError(Exception):

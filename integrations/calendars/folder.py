@@ -16,6 +16,7 @@ from typing import Any
 
 from integrations.calendars import ical
 from integrations.calendars.problems import event_name
+from nudger.config.sizes import format_size
 from nudger.ports import Done, Problem, SourceError
 
 
@@ -54,16 +55,28 @@ def read(path: Path, name: str) -> Listing:
     return read_files(*files(path, name))
 
 
-def read_files(found: list[Path], problems: list[Problem]) -> Listing:
-    """The bytes of files listed by `files` (with the problems of that listing)."""
+def read_files(
+    found: list[Path], problems: list[Problem], *, max_size: int | None = None
+) -> Listing:
+    """The bytes of files listed by `files` (with the problems of that listing). A file larger
+    than `max_size` is not read, so one runaway export costs neither the memory of the sync nor
+    the other files' events; like any unread file it leaves the listing incomplete."""
     problems = list(problems)
     texts = []
     for file in found:
         try:
+            if max_size is not None and (size := file.stat().st_size) > max_size:
+                problems.append(_too_large(file, size, max_size))
+                continue
             texts.append((str(file), file.read_bytes()))
         except OSError as error:
             problems.append(_unreadable(file, error))
     return Listing(found, texts, problems)
+
+
+def _too_large(path: Path, size: int, max_size: int) -> Problem:
+    why = f"it holds {size / 10**6:.0f}MB, more than {format_size(max_size)} (sync.max_file_size)"
+    return Problem(str(path), why, Done.NOT_READ)
 
 
 def _unreadable(path: Path, error: OSError, then: str = "") -> Problem:

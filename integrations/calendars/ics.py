@@ -71,7 +71,7 @@ class IcsSource:
         previous = _path_state(cursor)
         if previous.get("files") == fingerprint:
             return Changes(changed=(), cursor=cursor, complete=False)
-        listing = folder.read_files(files, unlisted)
+        listing = folder.read_files(files, unlisted, max_size=window.max_file_size)
         changes = self._changes(
             listing.texts,
             window,
@@ -155,6 +155,7 @@ def _fingerprint(files: Sequence[Path], window: Window) -> str:
     """Changes when a file is added, removed or rewritten, the window moves to a new day, or
     the terms that make a file worth reading change."""
     digest = hashlib.sha256(_window_key(window).encode())
+    digest.update(f"max {window.max_file_size}\n".encode())  # a raised cap reads them again
     for file in files:
         try:
             status = file.stat()

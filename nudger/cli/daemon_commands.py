@@ -86,6 +86,7 @@ def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> 
 
     from nudger.config.core_values import rules_from
     from nudger.sync.calendars import Trust, factories, sync_all, window_for
+    from nudger.sync.fence import OVERRUN_FACTOR, Fence
 
     settings = run.settings
     if not once:
@@ -119,6 +120,9 @@ def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> 
                 now=run.now,
                 loose_expire_after=settings.plans.loose_expire_after,
                 trust=trust,
+                fence=Fence(
+                    settings.sync.max_memory_per_source, settings.sync.timeout * OVERRUN_FACTOR
+                ),
             )
     finally:
         sync_log.removeHandler(quiet)

@@ -34,6 +34,7 @@ from nudger.config.settings_core import (
     check_people,
     require_unique,
 )
+from nudger.config.sizes import MB, GiB, MiB, Size, between
 from nudger.core.nudges.nudge import NudgeKind
 
 
@@ -190,6 +191,16 @@ class Sync(Section):
         description="the most occurrences of one recurring event read in the sync window (the "
         "first ones; a series with more is reported, one repeating more often than daily is not "
         "read at all)",
+    )
+    max_file_size: Annotated[Size, between(MB, 10 * GiB)] = Field(
+        100 * MB,
+        description="a calendar file larger than this is reported and not read (nothing in it "
+        "counts as removed); the other files of its folder are read",
+    )
+    max_memory_per_source: Annotated[Size, between(100 * MiB, 64 * GiB)] = Field(
+        2 * GiB,
+        description="the most memory one calendar's sync may take: one needing more (a runaway "
+        "export, a huge attachment) stops as that calendar's failure, the others sync",
     )
 
 

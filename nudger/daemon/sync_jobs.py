@@ -28,6 +28,7 @@ from nudger.core.when import format_duration
 from nudger.daemon import jobs
 from nudger.log import sync_state
 from nudger.log.store import Store
+from nudger.sync.fence import OVERRUN_FACTOR
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(seconds=30)
-OVERRUN_FACTOR = 20  # a sync process may take this many times the sync timeout, then it is killed
 
 
 def retry_delay(failures: int, interval: timedelta, backoff_max: timedelta) -> timedelta:

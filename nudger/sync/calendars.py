@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 
 from nudger import adapters
@@ -39,8 +40,11 @@ from nudger.log import queries, sync_state
 from nudger.log.removals import logged as logged_removals
 from nudger.log.store import Store
 from nudger.ports import CalendarSource, Changes, Problem, SourceError, Window, tally
+from nudger.sync.fence import Fence, out_of_memory
+from nudger.sync.fence import run as run_fenced
 
 log = logging.getLogger(__name__)
+Source = Callable[[], CalendarSource]
 JOURNAL_CAP = 20  # problems logged one line each per sync; a broken export may hold hundreds
 
 
@@ -67,6 +71,7 @@ def window_for(settings: Settings, now: datetime, zone: tzinfo) -> Window:
         local_midnight(last + timedelta(days=1), zone),
         zone,
         max_instances=settings.sync.max_instances_per_series,
+        max_file_size=settings.sync.max_file_size,
     )
 
 
@@ -106,23 +111,22 @@ def sync_all(
     now: datetime,
     loose_expire_after: timedelta = timedelta(days=21),
     trust: Trust = Trust(),
+    fence: Fence | None = None,
 ) -> list[Outcome]:
     """Sync every source (a factory that fails counts as that source failing), then decide
-    what became of cancelled and loose plans across all of them."""
+    what became of cancelled and loose plans across all of them. With a `fence`, each source
+    syncs in a child of its own within those bounds (`nudger.sync.fence`)."""
     outcomes = []
     for name, make in sources:
-        try:
-            outcomes.append(sync_source(store, name, make(), rules, window, now=now, trust=trust))
-        except SourceError as error:
-            outcomes.append(_failed(store, name, error, now))
-        except Exception as error:  # a bug in one adapter must not stop the others
-            log.exception("%s: sync failed unexpectedly", name)
-            unexpected = SourceError(
-                f"unexpected {type(error).__name__}: {error}",
-                retry=True,
-                remedy=f"see where it happens: nudger -v calendars test {name}",  # as doctor
-            )
-            outcomes.append(_failed(store, name, unexpected, now))
+        sync = partial(_sync_one, name=name, make=make, rules=rules, window=window, now=now)
+        sync = partial(sync, trust=trust)
+        if fence is None or store.path is None:
+            outcomes.append(sync(store))
+            continue
+        outcome = run_fenced(fence, partial(_in_own_store, store.path, sync))
+        if isinstance(outcome, SourceError):  # it overran or died: the parent records it
+            outcome = _failed(store, name, outcome, now)
+        outcomes.append(outcome)
     rules = with_learnt(rules, sync_state.learnt_addresses(store.db))
     with store.transaction():
         facts = missed_facts(sync_state.instances(store.db), rules, now=now)
@@ -130,6 +134,39 @@ def sync_all(
         for fact in facts:
             store.insert(fact, now)
     return outcomes
+
+
+def _in_own_store(path: Path, sync: Callable[[Store], Outcome]) -> Outcome:
+    """`sync` in a forked child: an SQLite connection must not cross a fork, so it opens its own."""
+    with Store.open(path) as own:
+        return sync(own)
+
+
+def _sync_one(
+    store: Store,
+    name: str,
+    make: Source,
+    rules: Rules,
+    window: Window,
+    *,
+    now: datetime,
+    trust: Trust,
+) -> Outcome:
+    """One source's sync, whatever goes wrong in it: its failure, never the others'."""
+    try:
+        return sync_source(store, name, make(), rules, window, now=now, trust=trust)
+    except SourceError as error:
+        failure = error
+    except MemoryError:  # past its bound (`fence`): what it held is let go before recording
+        failure = out_of_memory()
+    except Exception as error:  # a bug in one adapter must not stop the others
+        log.exception("%s: sync failed unexpectedly", name)
+        failure = SourceError(
+            f"unexpected {type(error).__name__}: {error}",
+            retry=True,
+            remedy=f"see where it happens: nudger -v calendars test {name}",  # as doctor
+        )
+    return _failed(store, name, failure, now)
 
 
 def sync_source(

@@ -27,7 +27,7 @@ from nudger.config.core_values import rules_from
 from nudger.config.timezone import user_zone
 from nudger.errors import NudgerError
 from nudger.log.store import Store
-from nudger.sync import log_lines
+from nudger.sync import fence, log_lines
 from nudger.sync.calendars import Trust, factories, sync_all, window_for
 
 log = logging.getLogger("nudger.sync")
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         zone = user_zone(settings.me.timezone)
         data_dir = paths.data_dir()
         chosen = [f for f in factories(settings, data_dir) if f[0] == arguments.source]
+        fence.limit_memory(settings.sync.max_memory_per_source)  # the daemon kills overruns
         with Store.open(data_dir / paths.LOG_FILE_NAME) as store:
             outcomes = sync_all(
                 store,
