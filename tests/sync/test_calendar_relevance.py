@@ -11,7 +11,10 @@ new (or a new address or alias) reads everything again.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -82,18 +85,28 @@ UNRELATED = {
 
 
 class ParseSpy:
-    """Records every text handed to the iCalendar parser."""
+    """Records every text handed to the iCalendar parser, in a file: `daemon --once` syncs each
+    calendar in a forked child (`nudger.sync.fence`), whose memory the test never sees."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.texts: list[str] = []
+        handle, name = tempfile.mkstemp(prefix="nudger-parse-spy-")
+        os.close(handle)
+        self.record = Path(name)
+        weakref.finalize(self, self.record.unlink, missing_ok=True)
         real = ical.parse
 
         def spy(texts: Any) -> ical.Parsed:
             texts = list(texts)
-            self.texts += [to_unicode(text) for _, text in texts]
+            with self.record.open("a", encoding="utf-8") as out:
+                for _, text in texts:
+                    out.write(to_unicode(text).replace("\0", "") + "\0")
             return real(texts)
 
         monkeypatch.setattr(ical, "parse", spy)
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text in self.record.read_text(encoding="utf-8").split("\0") if text]
 
     def read(self, word: str) -> bool:
         return any(word in text for text in self.texts)
