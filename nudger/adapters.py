@@ -68,14 +68,25 @@ def authorizer(name: str) -> Authorizer:
 
 def export_reader(name: str) -> ExportReader:
     """The reader of export format `name` (whatsapp, telegram, ...). An entry point may name
-    a reader object or a class (or function) making one; either way the caller gets an object
-    with `name`, `sniff` and `read`, or a ConfigError naming the entry point."""
-    found = load(IMPORTS, name)
-    reader = found() if isinstance(found, type) else found
-    if not all(callable(getattr(reader, method, None)) for method in ("sniff", "read")):
+    a reader object, or a class or zero-argument factory making one (`create`, as the other
+    groups register); either way the caller gets an object with `name`, `sniff` and `read`, or
+    a ConfigError naming the entry point."""
+    reader = load(IMPORTS, name)
+    if (isinstance(reader, type) or not _reads(reader)) and callable(reader):
+        try:
+            reader = reader()
+        except Exception as error:  # a third party's factory failing is its problem, named
+            raise _broken(
+                _entry(IMPORTS, name), f"failed: {type(error).__name__}: {error}"
+            ) from error
+    if not _reads(reader):
         kind = type(reader).__name__
         raise _broken(_entry(IMPORTS, name), f"is no export reader (a {kind} without sniff/read)")
     return cast(ExportReader, reader)
+
+
+def _reads(found: object) -> bool:
+    return all(callable(getattr(found, method, None)) for method in ("sniff", "read"))
 
 
 def export_readers() -> dict[str, ExportReader]:

@@ -23,7 +23,12 @@ _CHANNEL = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 
 def _columns(line: str) -> list[str]:
-    return [name.strip().lower() for name in next(csv.reader([line]), [])]
+    """The column names a header line gives; none for a line no CSV starts with (a zip's or
+    any binary file's first bytes can hold a lone CR, which the csv module refuses)."""
+    try:
+        return [name.strip().lower() for name in next(csv.reader([line]), [])]
+    except csv.Error:
+        return []
 
 
 class CsvReader:
@@ -93,6 +98,7 @@ def _row(row: dict[str, str], whole: bool, zone: tzinfo, where: str) -> ChatReco
         ident=ident,
         channel=channel,
         call=call,
+        initiates=True,  # a row says who reached out, not one message of a timeline
     )
 
 

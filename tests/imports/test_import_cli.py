@@ -133,7 +133,7 @@ def test_a_file_in_no_known_format_lists_the_formats_that_work(
     result = cli("import", str(strange))
     assert result.code == 2
     assert "notes.txt is in no format nudger reads" in result.err
-    assert "formats that work: lines" in result.err
+    assert "formats that work: csv, lines, signal, sms-backup, telegram, whatsapp" in result.err
     forced = cli("import", "--format", "whatsup", str(export("a.txt", *WHOLE)))
     assert forced.code == 2
     assert "--format 'whatsup' is no format nudger reads" in forced.err

@@ -93,6 +93,7 @@ def test_the_entry_points_name_every_format_and_their_readers_say_it() -> None:
         ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF"),
         ("empty.txt", b""),
         ("chat.md", b"[2024-01-13 09:00:00] Alice: hi  \n\n[2024-01-13 09:01:00] Me: yo  \n"),
+        ("archive.zip", b"PK\x03\x04\x14\x00 a lone CR\r in binary, which csv refuses\n"),
     ],
 )
 def test_a_file_of_no_format_is_claimed_by_none(tmp_path: Path, name: str, content: bytes) -> None:
