@@ -98,7 +98,6 @@ def _row(row: dict[str, str], whole: bool, zone: tzinfo, where: str) -> ChatReco
         ident=ident,
         channel=channel,
         call=call,
-        initiates=True,  # a row says who reached out, not one message of a timeline
     )
 
 
