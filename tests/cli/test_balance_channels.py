@@ -157,3 +157,24 @@ def test_the_table_shows_the_channels(cli: RunCli, logged: Callable[[str], None]
     assert "by channel" in result.out
     assert "whatsapp 2:1" in result.out
     assert "calendar 1:0" in result.out
+
+
+def test_message_starts_can_be_left_out_of_the_verdict(
+    cli: RunCli, logged: Callable[[str], None]
+) -> None:
+    logged("count_messages = false")
+    row = alex(cli)
+    assert row["initiations"] == sides(4, 4)  # still counted and shown
+    assert row["by_kind"]["message"] == sides(2, 3)
+    assert row["weighed"] == sides(2, 1)  # the plan and the call are mine, the check-in theirs
+    assert row["share_me"] == pytest.approx(2 / 3, abs=1e-4)
+    assert row["verdict"] == "leaning"
+    table = cli("balance", "Alex", *WINDOW)
+    assert "without message starts (balance.count_messages)" in table.out
+
+
+def test_message_starts_weigh_in_by_default(cli: RunCli, logged: Callable[[str], None]) -> None:
+    logged("")
+    row = alex(cli)
+    assert row["share_me"] == 0.5
+    assert row["verdict"] == "balanced"
