@@ -41,11 +41,13 @@ _PARTIAL_DAY = (
     " AND NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
 )
 # The channel an entry came by: the one an import or `log --channel` wrote in its details;
-# "calendar" for an entry seen in a calendar (its details name the calendar, and a correction
-# keeps them); else "unknown" (hand-logged without --channel), never a guess.
+# "calendar" for an entry seen in a calendar (its source is `calendar:NAME`, and a correction
+# keeps the details that name the calendar); else "unknown" (hand-logged without --channel),
+# never a guess.
 CHANNEL = (
     "coalesce(json_extract(entry.details, '$.channel'), CASE WHEN"
-    " json_extract(entry.details, '$.calendar') IS NOT NULL THEN 'calendar' ELSE 'unknown' END)"
+    " substr(entry.source, 1, 9) = 'calendar:'"
+    " OR json_extract(entry.details, '$.calendar') IS NOT NULL THEN 'calendar' ELSE 'unknown' END)"
 )
 
 
