@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -36,10 +37,27 @@ At = Annotated[
     ),
 ]
 Note = Annotated[str | None, typer.Option("--note", "-n", help="A note to keep with it.")]
+Channel = Annotated[
+    str | None,
+    typer.Option(
+        "--channel",
+        "-c",
+        help="How: whatsapp, telegram, signal, sms, phone, or a name of your own (lowercase); "
+        "`balance` splits by it.",
+        show_default=False,
+    ),
+]
+# A channel's name as imports write them; "calendar" and "unknown" mean what no hand-logged
+# entry is (seen in a calendar; logged without a channel), so neither is taken here.
+_CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+_NOT_LOGGED = ("calendar", "unknown")
 
 _SIMPLE_KINDS = {
-    Kind.MESSAGE: ("Log a message (who wrote first).", "nudger log message -p Alex --by them"),
-    Kind.CALL: ("Log a call (who called).", "nudger log call -p Alex --by me --at '-2h'"),
+    Kind.MESSAGE: (
+        "Log a message (who wrote first).",
+        "nudger log message -p Alex --by them --channel whatsapp",
+    ),
+    Kind.CALL: ("Log a call (who called).", "nudger log call -p Alex --by me --at '-2h' -c phone"),
     Kind.PLAN: (
         "Log a plan made outside your calendars (who suggested it).",
         "nudger log plan -p Alex --by them --note 'dinner Friday'",
@@ -81,8 +99,10 @@ def _record(
         entry_id = store.append(entry, now=run.now)
     starter = "you" if by == "me" else "them"
     local = moment.astimezone(run.zone).strftime("%Y-%m-%d %H:%M")
+    how = f" on {details['channel']}" if "channel" in details else ""
     typer.echo(
-        f"Logged #{entry_id}: {kind.value} with {who_it_was.name}, started by {starter}, {local}."
+        f"Logged #{entry_id}: {kind.value}{how} with {who_it_was.name}, started by {starter}, "
+        f"{local}."
     )
 
 
@@ -92,8 +112,36 @@ def _simple_command(kind: Kind, summary: str, example: str) -> None:
     ) -> None:
         _record(session(ctx), kind, person, by, at, {"note": note} if note else {})
 
+    def by_channel(
+        ctx: typer.Context,
+        person: Person,
+        by: By,
+        at: At = None,
+        note: Note = None,
+        channel: Channel = None,
+    ) -> None:
+        details = {"note": note} if note else {}
+        if channel is not None:
+            details["channel"] = checked_channel(channel)
+        _record(session(ctx), kind, person, by, at, details)
+
+    if kind in (Kind.MESSAGE, Kind.CALL):
+        command = by_channel
+
     command.__doc__ = summary
     log_app.command(kind.value, epilog=f"Example: {example}")(command)
+
+
+def checked_channel(channel: str) -> str:
+    """`--channel` as the log keeps it: a lowercase name, neither calendar nor unknown."""
+    name = channel.strip().lower()
+    if not _CHANNEL_NAME.fullmatch(name) or name in _NOT_LOGGED:
+        raise UsageError(
+            f"--channel {channel!r} is not a channel to log",
+            hint="such as whatsapp, telegram, signal, sms or phone, or a name of your own "
+            "(letters, digits, - and _); calendar and unknown are taken",
+        )
+    return name
 
 
 for _kind, (_summary, _example) in _SIMPLE_KINDS.items():

@@ -38,6 +38,15 @@ Every = Annotated[
         show_default=False,
     ),
 ]
+Phones = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--phone",
+        help="A phone number of theirs, as imports match people (repeatable); with the country "
+        "code (+49 30 1234567), or national in me.region.",
+        show_default=False,
+    ),
+]
 
 
 @people_app.command(
@@ -58,33 +67,55 @@ def people_add(
         typer.Option("--kind", "-k", help="partner, dating, friend or family (default: friend)."),
     ] = None,
     every: Every = None,
+    phone: Phones = None,
 ) -> None:
     """Start tracking someone (or track them again after `people remove`)."""
     from nudger.config import people
 
     run = session(ctx)
     person, back = people.add(
-        run.config_path, name, emails=email or [], aliases=alias or [], kind=kind, every=every
+        run.config_path,
+        name,
+        emails=email or [],
+        aliases=alias or [],
+        phones=phone or [],
+        kind=kind,
+        every=every,
     )
     verb = "Tracking again" if back else "Now tracking"
-    typer.echo(f"{verb} {person.name} ({person.kind}){_rhythm_words(run, person)}.")
+    typer.echo(
+        f"{verb} {person.name} ({person.kind}){_rhythm_words(run, person)}{_phones(person)}."
+    )
 
 
-@people_app.command("set", epilog="Examples: nudger people set Alex --every 2w · --every none")
+@people_app.command(
+    "set",
+    epilog="Examples: nudger people set Alex --every 2w · --every none · --phone +4930123456",
+)
 def people_set(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Their name or an alias.")],
     every: Every = None,
+    phone: Phones = None,
 ) -> None:
-    """Change how often you want to be in touch with someone."""
+    """Change how often you want to be in touch with someone, or add a phone number of theirs."""
     from nudger.config import people
     from nudger.errors import UsageError
 
-    if every is None:
-        raise UsageError("nothing to set", hint="give --every, such as --every 2w or none")
+    if every is None and not phone:
+        raise UsageError(
+            "nothing to set", hint="give --every (such as 2w or none) or --phone +4930123456"
+        )
     run = session(ctx)
-    person = people.set_every(run.config_path, name, every)
-    typer.echo(f"{person.name}{_rhythm_words(run, person) or ': no contact rhythm'}.")
+    person = people.set_person(run.config_path, name, every=every, phones=phone or [])
+    typer.echo(
+        f"{person.name}{_rhythm_words(run, person) or ': no contact rhythm'}{_phones(person)}."
+    )
+
+
+def _phones(person: Person) -> str:
+    """ "; phones +4930123456" as the schema read them (E.164), or "" without any."""
+    return f"; phones {', '.join(person.phones)}" if person.phones else ""
 
 
 def _rhythm_words(run: Session, person: Person) -> str:

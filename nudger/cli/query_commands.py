@@ -48,6 +48,21 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 OnePerson = Annotated[
     str | None, typer.Argument(help="One person (name or alias); default everyone tracked.")
 ]
+Kinds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "-k", help="Only initiations of this kind (repeatable, or a comma list)."
+    ),
+]
+Channels = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--channel",
+        "-c",
+        help="Only this channel: whatsapp, telegram, signal, sms, phone, calendar, unknown "
+        "(logged by hand without one), or one a CSV import named (repeatable, or a comma list).",
+    ),
+]
 
 
 def query_window(run: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
@@ -70,27 +85,33 @@ def query_window(run: Session, since: str | None, until: str | None) -> tuple[da
 
 @app.command(
     epilog="Examples: nudger balance · nudger balance Alex --since 6mo · nudger balance --json"
+    " · nudger balance --channel whatsapp,sms · nudger balance --kind plan"
 )
 def balance(
     ctx: typer.Context,
     person: OnePerson = None,
     since: WindowSince = None,
     until: Until = None,
+    kind: Kinds = None,
+    channel: Channels = None,
     show_all: Annotated[
         bool, typer.Option("--all", help="Include people you no longer track.")
     ] = False,
     json_output: Json = False,
 ) -> None:
-    """Who initiates, who cancels, and how it trends, per person."""
+    """Who initiates, who cancels, and how it trends, per person (and by channel)."""
+    from nudger.cli import balance_filters as filters
     from nudger.views.balance import balance_of
     from nudger.views.people import chosen_people
 
     run = session(ctx)
     start, end = query_window(run, since, until)
+    kinds = filters.checked_kinds(filters.split(kind), run.query_settings.balance.kinds)
     with run.store_for_reading() as store:
+        channels = filters.checked_channels(store.db, filters.split(channel))
         chosen = chosen_people(store.db, run.query_settings.people, person, show_all=show_all)
-        reports = [balance_of(store.db, asked) for asked in questions(run, chosen, start, end)]
-        reports = settleable(run, store, reports)
+        asked = questions(run, chosen, start, end, kinds=kinds, channels=channels)
+        reports = settleable(run, store, [balance_of(store.db, one) for one in asked])
     if json_output:
         print_json([report.to_json() for report in reports])
         return
@@ -100,16 +121,27 @@ def balance(
 
 
 def questions(
-    run: Session, chosen: Sequence[Chosen], since: datetime, until: datetime
+    run: Session,
+    chosen: Sequence[Chosen],
+    since: datetime,
+    until: datetime,
+    *,
+    kinds: tuple[str, ...] = (),
+    channels: tuple[str, ...] = (),
 ) -> list[BalanceQuestion]:
     """The balance question for each chosen person over [since, until), by the `[balance]`
-    rules, in the user's zone: what `balance` and `report` both ask."""
+    rules (only `kinds` of its initiations, and only `channels`, when given), in the user's
+    zone: what `balance` and `report` both ask."""
+    from dataclasses import replace
+
     from nudger.core.balance import BalanceQuestion
     from nudger.views.balance import balance_rules
 
     rules = balance_rules(run.query_settings.balance)
+    if kinds:
+        rules = replace(rules, kinds=kinds)
     return [
-        BalanceQuestion(who.name, who.kind, who.tracked, since, until, rules, run.zone)
+        BalanceQuestion(who.name, who.kind, who.tracked, since, until, rules, run.zone, channels)
         for who in chosen
     ]
 

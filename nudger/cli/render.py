@@ -85,6 +85,7 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
         (f"  {report.kind}" if report.kind else "", "dim"),
         ("  (no longer tracked)" if not report.tracked else "", "dim italic"),
         (f"   {_span(report.since, report.until, zone)}", "dim"),
+        (f"   only {', '.join(report.channels)}" if report.channels else "", "dim"),
     )
     console.print(header)
     share = "—" if report.share_me is None else f"{report.share_me:.0%}"
@@ -103,6 +104,8 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
         ),
     )
     table.add_row("", share_bar(report.initiations))
+    for label, words in _channel_rows(report):
+        table.add_row(label, Text(words))
     for label, words in _unknown_rows(report):
         table.add_row(label, Text(words))
     declined = f"declined {_sides(report.declines)}"
@@ -139,6 +142,23 @@ def _balance(console: Console, report: PersonBalance, zone: tzinfo, now: datetim
                 share_text,
             )
         console.print(months)
+
+
+def _channel_rows(report: PersonBalance) -> list[tuple[str, str]]:
+    """The initiations by channel (me:them, and the unknown side when there is one), and what
+    the verdict weighs when message starts are left out of it (balance.count_messages).
+    "whatsapp 5:7 +1?" reads: you started 5, they 7, and 1 of unknown side."""
+    rows = []
+    if report.by_channel:
+        split = "   ".join(
+            f"{name} {sides.me}:{sides.them}" + (f" +{sides.unknown}?" if sides.unknown else "")
+            for name, sides in report.by_channel.items()
+        )
+        rows.append(("by channel", split))
+    if report.weighed is not None:
+        weighed = _sides(report.weighed)
+        rows.append(("weighed", f"{weighed} without message starts (balance.count_messages)"))
+    return rows
 
 
 def _unknown_rows(report: PersonBalance) -> list[tuple[str, str]]:

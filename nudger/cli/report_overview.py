@@ -3,8 +3,9 @@
 Pure: facts in, HTML out. Each row holds the verdict and whose side it leans to, my share, its
 trend by month (a sparkline drawn here from the numbers: a few lines of SVG, no pygal), the
 initiations by side, the last contact and who made it, where they stand against their contact
-rhythm ("overdue 5d"), a "ball in their court" wait still
-running, and the plans whose side is unknown (what `plans review` asks). The order is
+rhythm ("overdue 5d"), a "ball in their court" wait still running, the plans whose side is
+unknown (what `plans review` asks), and plans, messages and calls side by side with the split
+by channel, so a chat's count is seen beside the calendar's. The order is
 `nudger.views.report_overview`'s; each row links to the person's section.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from nudger.cli.report_tables import day, percent, side_words, text
-from nudger.core.balance import leaning_words
+from nudger.core.balance import Sides, leaning_words
 from nudger.core.rhythm import CONTACT_WORDS
 from nudger.core.when import format_duration
 from nudger.views.report_data import MonthFacts, PersonFacts
@@ -40,6 +41,7 @@ def overview(people: Sequence[tuple[str, PersonFacts]], zone: tzinfo) -> str:
             "Rhythm",
             "Waiting",
             "To answer",
+            "Plans · messages · calls",
         )
     )
     rows = "".join(_row(anchor, facts, zone) for anchor, facts in people)
@@ -54,7 +56,10 @@ def overview(people: Sequence[tuple[str, PersonFacts]], zone: tzinfo) -> str:
         "to be in touch (<code>nudger people set NAME --every 2w</code>), as "
         '<code>nudger drift</code> says it. Waiting: a "ball in their court" wait still running. '
         "To answer: plans whose side the calendar could not tell; say whose idea each was with "
-        "<code>nudger plans review</code>.</p>"
+        "<code>nudger plans review</code>. Plans · messages · calls: who started each, "
+        "you:them (+N? of unknown side), then the same by channel (<code>calendar</code> for "
+        "what a calendar showed, <code>unknown</code> for what was logged by hand without "
+        "one).</p>"
         "</section>"
     )
 
@@ -83,12 +88,33 @@ def _row(anchor: str, facts: PersonFacts, zone: tzinfo) -> str:
         _rhythm(facts),
         html.escape(waiting),
         html.escape(answer),
+        _started(facts),
     ]
     data = "".join(f"<td>{cell}</td>" for cell in cells)
     return (
         f'<tr data-person="{text(name)}" data-verdict="{html.escape(report.verdict)}">'
         f'<th scope="row"><a href="#{anchor}">{text(name)}</a></th>{data}</tr>'
     )
+
+
+# The kinds the column sets side by side, in the words it uses; a kind the balance does not
+# count (not in balance.kinds) is "—", never 0:0.
+_STARTED = (("plan", "plans"), ("message", "messages"), ("call", "calls"))
+
+
+def _started(facts: PersonFacts) -> str:
+    """Plans, messages and calls by side, and the initiations by channel below them."""
+    report = facts.balance
+    kinds = " · ".join(
+        f"{words} {_pair(report.by_kind[kind])}" if kind in report.by_kind else f"{words} —"
+        for kind, words in _STARTED
+    )
+    channels = " · ".join(f"{name} {_pair(sides)}" for name, sides in report.by_channel.items())
+    return html.escape(kinds) + (f"<br><small>{text(channels)}</small>" if channels else "")
+
+
+def _pair(sides: Sides) -> str:
+    return f"{sides.me}:{sides.them}" + (f" +{sides.unknown}?" if sides.unknown else "")
 
 
 def _contact(facts: PersonFacts, zone: tzinfo) -> str:

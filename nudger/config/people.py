@@ -48,11 +48,13 @@ def add(
     *,
     emails: Sequence[str] = (),
     aliases: Sequence[str] = (),
+    phones: Sequence[str] = (),
     kind: PersonKind | None = None,
     every: str | None = None,
 ) -> tuple[Person, bool]:
     """Track someone (or again, after `remove`). Returns the person and whether they were back.
-    `every` is their contact rhythm as written (`2w`, or `none` for their kind's default)."""
+    `every` is their contact rhythm as written (`2w`, or `none` for their kind's default);
+    `phones` are kept as written, and the schema checks each is a number (E.164 once read)."""
     from nudger.config import edit as config_edit
 
     back = False
@@ -70,6 +72,8 @@ def add(
                 table["emails"] = list(emails)
             if aliases:
                 table["aliases"] = list(aliases)
+            if phones:
+                table["phones"] = list(phones)
             _set_every(table, every)
             people.append(table)
             return
@@ -83,19 +87,27 @@ def add(
         if kind:
             existing["kind"] = kind
         _set_every(existing, every)
-        for key, values in (("emails", emails), ("aliases", aliases)):
-            merged = list(existing.get(key, []))
-            merged += [v for v in values if v not in merged]
-            if merged:
-                existing[key] = merged
+        for key, values in (("emails", emails), ("aliases", aliases), ("phones", phones)):
+            _merge(existing, key, values)
 
     settings = config_edit.edit(config, change)
     return find(settings.people, name), back
 
 
-def set_every(config: Path, name: str, every: str) -> Person:
+def _merge(table: Any, key: str, values: Sequence[str]) -> None:
+    """Add `values` to the list at `key`, each once, after the ones already there."""
+    merged = list(table.get(key, []))
+    merged += [v for v in values if v not in merged]
+    if merged:
+        table[key] = merged
+
+
+def set_person(
+    config: Path, name: str, *, every: str | None = None, phones: Sequence[str] = ()
+) -> Person:
     """Give a tracked person their own contact rhythm (`2w`), or with `none` take it away, so
-    their kind's default applies again. The schema checks the value before the file changes."""
+    their kind's default applies again; add phone numbers of theirs (kept as written). The
+    schema checks the values before the file changes."""
     from nudger.config import edit as config_edit
     from nudger.config import file as config_file
 
@@ -106,8 +118,10 @@ def set_every(config: Path, name: str, every: str) -> Person:
         for table in document.get("people", []):
             if str(table.get("name", "")).casefold() == person_name.casefold():
                 _set_every(table, every)
+                _merge(table, "phones", phones)
 
-    settings = config_edit.edit(config, change, refused=f"--every {every!r} was refused")
+    given = [f"--every {every!r}"] * (every is not None) + [f"--phone {p!r}" for p in phones]
+    settings = config_edit.edit(config, change, refused=f"{', '.join(given)} was refused")
     return find(settings.people, person_name)
 
 

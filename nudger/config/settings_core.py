@@ -266,6 +266,11 @@ class Balance(Section):
     )
     trend_months: int = Field(6, ge=1, le=60, description="how many months the trend shows")
     alerts: bool = Field(True, description="advise you when the balance tips or a streak runs")
+    count_messages: bool = Field(
+        True,
+        description="whether message starts weigh in the share and the verdict (false: "
+        "counted and shown, but only plans, calls and the rest decide)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Balance:

@@ -5,6 +5,11 @@ CLI renders or prints as JSON. A proposal counts as an initiation whatever happe
 cancellations and declines are counted on their own, by side. `share_me` ignores initiations of
 unknown side: they are shown, not guessed, and while they outnumber the known ones no verdict is
 given, since the share of the few that are known says little about the rest.
+
+Initiations are split by channel as well as by kind (`by_channel`): the channel an import or
+`log --channel` wrote, "calendar" for what a calendar showed, "unknown" for what was logged by
+hand without one. With `count_messages` off, message starts are counted and shown but left out
+of the share and the verdict, so a chatty friendship does not drown the plans.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class BalanceRules:
     kinds: tuple[str, ...]
     thresholds: Thresholds
     trend_months: int
+    count_messages: bool = True  # whether message starts weigh in the share and the verdict
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class BalanceQuestion:
     until: datetime
     rules: BalanceRules
     zone: tzinfo
+    channels: tuple[str, ...] = ()  # only these channels are counted; none: every channel
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,9 @@ class PersonBalance:
     neither: int = 0  # plans settled as neither side's: no initiation, nor an open unknown
     verdict_reason: str | None = None  # why "not enough data", in words
     reviewable: int = 0  # unknown plans `nudger plans review` could settle (set by the views)
+    by_channel: dict[str, Sides] = field(default_factory=dict)
+    weighed: Sides | None = None  # the initiations the verdict weighs, when not all of them
+    channels: tuple[str, ...] = ()  # the channels asked for; none: every channel
 
     @property
     def leaning_to(self) -> Who | None:
@@ -144,6 +154,9 @@ class PersonBalance:
             "declines": self.declines.to_json(),
             "missed": self.missed,
             "by_kind": {kind: sides.to_json() for kind, sides in self.by_kind.items()},
+            "by_channel": {name: sides.to_json() for name, sides in self.by_channel.items()},
+            "channels": list(self.channels) or None,
+            "weighed": (self.weighed or self.initiations).to_json(),
             "streak": None
             if self.streak is None
             else {"who": self.streak.who.value, "count": self.streak.count},
@@ -259,8 +272,10 @@ def summarize(
     last_initiated: dict[Who, datetime | None] | None = None,
     months: Sequence[tuple[str, Iterable[tuple[Who, int]]]] = (),
     neither: int = 0,
+    channel_counts: Iterable[tuple[str, Who, int]] = (),
 ) -> PersonBalance:
-    """The answer to `question` from the counts of its window (kind, who, count)."""
+    """The answer to `question` from the counts of its window (kind, who, count) and its
+    initiations' counts by channel (channel, who, count)."""
     initiations, cancellations, declines = Sides(), Sides(), Sides()
     rescheduled = Sides()  # `neither`: plans settled as neither side's, out of `counts` already
     by_kind = {kind_name: Sides() for kind_name in question.rules.kinds}
@@ -283,6 +298,10 @@ def summarize(
         for who, count in month_counts:
             sides = sides.plus(who, count)
         trend.append(Month(label, sides))
+    by_channel: dict[str, Sides] = {}
+    for channel, who, count in channel_counts:
+        by_channel[channel] = by_channel.get(channel, Sides()).plus(who, count)
+    weighed = _weighed(initiations, by_kind, question.rules.count_messages)
     return PersonBalance(
         person=question.person,
         kind=question.kind,
@@ -290,12 +309,12 @@ def summarize(
         since=question.since,
         until=question.until,
         initiations=initiations,
-        share_me=share_me(initiations),
-        verdict=verdict(initiations, question.rules.thresholds),
+        share_me=share_me(weighed),
+        verdict=verdict(weighed, question.rules.thresholds),
         verdict_reason=verdict_reason(
-            initiations,
+            weighed,
             question.rules.thresholds,
-            all_plans=initiations == by_kind.get(Kind.PLAN.value),
+            all_plans=weighed == by_kind.get(Kind.PLAN.value),
         ),
         cancellations=cancellations,
         declines=declines,
@@ -306,4 +325,19 @@ def summarize(
         trend=trend,
         rescheduled=rescheduled,
         neither=neither,
+        by_channel=dict(sorted(by_channel.items())),
+        weighed=None if weighed == initiations else weighed,
+        channels=question.channels,
+    )
+
+
+def _weighed(initiations: Sides, by_kind: dict[str, Sides], count_messages: bool) -> Sides:
+    """The initiations the share and the verdict weigh: all, or all but the message starts."""
+    messages = by_kind.get(Kind.MESSAGE.value)
+    if count_messages or messages is None:
+        return initiations
+    return Sides(
+        me=initiations.me - messages.me,
+        them=initiations.them - messages.them,
+        unknown=initiations.unknown - messages.unknown,
     )

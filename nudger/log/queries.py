@@ -40,6 +40,32 @@ _PARTIAL_DAY = (
     " WHERE person_id = ? AND at >= ? AND at < ?"
     " AND NOT EXISTS (SELECT 1 FROM entry AS later WHERE later.supersedes = entry.key)"
 )
+# The channel an entry came by: the one an import or `log --channel` wrote in its details;
+# "calendar" for an entry seen in a calendar (its source is `calendar:NAME`, and a correction
+# keeps the details that name the calendar); else "unknown" (hand-logged without --channel),
+# never a guess.
+CHANNEL = (
+    "coalesce(json_extract(entry.details, '$.channel'), CASE WHEN"
+    " substr(entry.source, 1, 9) = 'calendar:'"
+    " OR json_extract(entry.details, '$.calendar') IS NOT NULL THEN 'calendar' ELSE 'unknown' END)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    """How many initiations of one kind, by one channel and side, fall in a window."""
+
+    kind: str
+    channel: str
+    who: Who
+    count: int
+
+
+def _only(channels: Sequence[str]) -> tuple[str, list[str]]:
+    """The condition keeping only entries of `channels` (none: every channel), and its values."""
+    if not channels:
+        return "", []
+    return f" AND {CHANNEL} IN ({', '.join('?' for _ in channels)})", list(channels)
 
 
 def bound(moment: datetime) -> int:
@@ -67,29 +93,33 @@ def logged_people(db: sqlite3.Connection) -> list[str]:
 
 
 def counts(
-    db: sqlite3.Connection, person: int, windows: Sequence[tuple[datetime, datetime]]
+    db: sqlite3.Connection,
+    person: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    channels: Sequence[str] = (),
 ) -> list[list[Count]]:
     """Entries per (kind, who) for one person in each [since, until) window, in one query.
 
     Whole UTC days come from `day_tally`; the partial days at a window's edges are counted from
     the entries themselves, so the answer is exact for any edge and costs a row per day and
-    kind rather than a row per entry.
+    kind rather than a row per entry. The tally knows no channel, so with `channels` every
+    entry of the window is read.
     """
     branches: list[str] = []
-    parameters: list[int] = []
+    parameters: list[object] = []
+    only, values = _only(channels)
     for number, (since, until) in enumerate(windows):
         start, end = bound(since), bound(until)
         first_day, last_day = -(-start // _DAY), end // _DAY
-        if first_day >= last_day:  # no whole day inside: count the entries themselves
-            first_day = last_day = 0
+        if first_day >= last_day or channels:  # no whole day inside: count the entries
             edges = [(start, end)]
         else:
             edges = [(start, first_day * _DAY), (last_day * _DAY, end)]
-        branches.append(_WHOLE_DAYS)
-        parameters += [number, person, first_day, last_day]
+            branches.append(_WHOLE_DAYS)
+            parameters += [number, person, first_day, last_day]
         for edge_start, edge_end in edges:
-            branches.append(_PARTIAL_DAY)
-            parameters += [number, person, edge_start, edge_end]
+            branches.append(_PARTIAL_DAY + only)
+            parameters += [number, person, edge_start, edge_end, *values]
     found: list[list[Count]] = [[] for _ in windows]
     if not branches:
         return found
@@ -112,34 +142,73 @@ def initiations_after(
     who: Who,
     after: datetime | None,
     until: datetime,
+    channels: Sequence[str] = (),
 ) -> int:
-    """How many times `who` initiated with this person after `after` (exclusive), before `until`."""
+    """How many times `who` initiated with this person after `after` (exclusive), before
+    `until` (by `channels`, when given)."""
     marks = ", ".join("?" for _ in kinds)
     floor = -(2**62) if after is None else to_timestamp(after) + 1
+    only, values = _only(channels)
     row = db.execute(
         f"""
         SELECT count(*) FROM entry
         WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = ?
-          AND {_CURRENT}
-        """,  # noqa: S608 - only placeholders are interpolated
-        (person, floor, bound(until), *kinds, who.value),
+          AND {_CURRENT}{only}
+        """,  # noqa: S608 - only placeholders and constants are interpolated
+        (person, floor, bound(until), *kinds, who.value, *values),
     ).fetchone()
     return int(row[0])
 
 
 def last_initiation(
-    db: sqlite3.Connection, person: int, kinds: Sequence[str], who: Who, until: datetime
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    who: Who,
+    until: datetime,
+    channels: Sequence[str] = (),
 ) -> datetime | None:
-    """When `who` last initiated with this person before `until`."""
+    """When `who` last initiated with this person before `until` (by `channels`, when given)."""
     marks = ", ".join("?" for _ in kinds)
+    only, values = _only(channels)
     row = db.execute(
         f"""
         SELECT max(at) FROM entry
-        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ? AND {_CURRENT}
-        """,  # noqa: S608 - only placeholders are interpolated
-        (person, bound(until), *kinds, who.value),
+        WHERE person_id = ? AND at < ? AND kind IN ({marks}) AND who = ? AND {_CURRENT}{only}
+        """,  # noqa: S608 - only placeholders and constants are interpolated
+        (person, bound(until), *kinds, who.value, *values),
     ).fetchone()
     return None if row[0] is None else from_timestamp(int(row[0]))
+
+
+def channel_counts(
+    db: sqlite3.Connection,
+    person: int,
+    kinds: Sequence[str],
+    since: datetime,
+    until: datetime,
+    channels: Sequence[str] = (),
+) -> list[ChannelCount]:
+    """Current entries of `kinds` in [since, until) per (kind, channel, who): the balance's
+    split by channel. Kind is in the person's index, so only those entries are read; plans
+    settled as neither side's are no initiation (as `settled_neither` finds them)."""
+    marks = ", ".join("?" for _ in kinds)
+    only, values = _only(channels)
+    rows = db.execute(
+        f"""
+        SELECT kind, {CHANNEL}, who, count(*) FROM entry
+        WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND {_CURRENT}{only}
+          AND NOT (who = 'unknown' AND source = ? AND json_extract(details, '$.settled') IS ?)
+        GROUP BY 1, 2, 3
+        """,  # noqa: S608 - only placeholders and constants are interpolated
+        (person, bound(since), bound(until), *kinds, *values, MARK_SOURCE, NEITHER),
+    )
+    return [ChannelCount(str(k), str(c), Who(w), int(n)) for k, c, w, n in rows]
+
+
+def channels_logged(db: sqlite3.Connection) -> set[str]:
+    """Every channel the log's entries came by (`--channel` is checked against them)."""
+    return {str(row[0]) for row in db.execute(f"SELECT DISTINCT {CHANNEL} FROM entry")}  # noqa: S608
 
 
 def settled_neither(
@@ -148,6 +217,7 @@ def settled_neither(
     kinds: Sequence[str],
     since: datetime,
     until: datetime,
+    channels: Sequence[str] = (),
 ) -> list[tuple[str, datetime]]:
     """The kind and time of each current entry of `kinds` in [since, until) that was settled as
     neither side's (`nudger.core.model.settled_unknown`, in SQL): the balance takes them out
@@ -155,13 +225,14 @@ def settled_neither(
     if not _any_key(db, f"{MARK_SOURCE}:"):  # most logs hold no correction at all
         return []
     marks = ", ".join("?" for _ in kinds)
+    only, values = _only(channels)
     rows = db.execute(
         f"""
         SELECT kind, at FROM entry
         WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND who = 'unknown'
-          AND source = ? AND json_extract(details, '$.settled') = ? AND {_CURRENT}
-        """,  # noqa: S608 - only placeholders are interpolated
-        (person, bound(since), bound(until), *kinds, MARK_SOURCE, NEITHER),
+          AND source = ? AND json_extract(details, '$.settled') = ? AND {_CURRENT}{only}
+        """,  # noqa: S608 - only placeholders and constants are interpolated
+        (person, bound(since), bound(until), *kinds, MARK_SOURCE, NEITHER, *values),
     )
     return [(str(kind), from_timestamp(int(at))) for kind, at in rows]
 

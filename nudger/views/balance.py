@@ -32,6 +32,7 @@ def balance_rules(section: Balance) -> BalanceRules:
         kinds=tuple(section.kinds),
         thresholds=Thresholds(section.leaning, section.one_sided, section.min_count),
         trend_months=section.trend_months,
+        count_messages=section.count_messages,
     )
 
 
@@ -46,15 +47,18 @@ def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalan
     streak = None
     periods = month_periods(until, question.rules.trend_months, question.zone)
     neither = 0
+    channels = question.channels
+    by_channel: list[tuple[str, Who, int]] = []
     if person_id is not None:
         windows = [(question.since, until), *[(start, end) for _, start, end in periods]]
-        settled = _settled_neither(db, person_id, kinds, windows)
+        settled = _settled_neither(db, person_id, kinds, windows, channels)
         window, *by_month = [
             _unsettled(found, settled_there)
             for found, settled_there in zip(
-                queries.counts(db, person_id, windows), settled, strict=True
+                queries.counts(db, person_id, windows, channels), settled, strict=True
             )
         ]
+        by_channel = _by_channel(db, person_id, question)
         neither = settled[0].total()
         counts = [(c.kind, c.who, c.count) for c in window]
         months = [
@@ -62,11 +66,15 @@ def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalan
             for (label, _, _), found in zip(periods, by_month, strict=True)
         ]
         for who in (Who.ME, Who.THEM):
-            last_initiated[who] = queries.last_initiation(db, person_id, kinds, who, until)
+            last_initiated[who] = queries.last_initiation(
+                db, person_id, kinds, who, until, channels
+            )
         runner = current_runner(last_initiated[Who.ME], last_initiated[Who.THEM])
         if runner is not None:
             who, after = runner
-            streak = Streak(who, queries.initiations_after(db, person_id, kinds, who, after, until))
+            streak = Streak(
+                who, queries.initiations_after(db, person_id, kinds, who, after, until, channels)
+            )
     else:
         months = [(label, []) for label, _, _ in periods]
     return summarize(
@@ -76,7 +84,19 @@ def balance_of(db: sqlite3.Connection, question: BalanceQuestion) -> PersonBalan
         last_initiated=last_initiated,
         months=months,
         neither=neither,
+        channel_counts=by_channel,
     )
+
+
+def _by_channel(
+    db: sqlite3.Connection, person: int, question: BalanceQuestion
+) -> list[tuple[str, Who, int]]:
+    """The window's initiations by (channel, who), plans settled as neither side's left out
+    as in the counts."""
+    found = queries.channel_counts(
+        db, person, question.rules.kinds, question.since, question.until, question.channels
+    )
+    return [(count.channel, count.who, count.count) for count in found]
 
 
 def _settled_neither(
@@ -84,12 +104,13 @@ def _settled_neither(
     person: int,
     kinds: list[str],
     windows: Sequence[tuple[datetime, datetime]],
+    channels: Sequence[str] = (),
 ) -> list[Counter[str]]:
     """How many entries of each kind were settled as neither side's, in each window."""
     if not windows:
         return []
     found = queries.settled_neither(
-        db, person, kinds, min(w[0] for w in windows), max(w[1] for w in windows)
+        db, person, kinds, min(w[0] for w in windows), max(w[1] for w in windows), channels
     )
     return [Counter(kind for kind, at in found if since <= at < until) for since, until in windows]
 

@@ -48,12 +48,36 @@ def test_the_overview_lists_everyone_by_what_needs_attention(cli: RunCli, known_
         "—",  # no contact rhythm
         "—",
         "1 plan",  # a plan nobody claimed: what `plans review` asks
+        # logged by hand, so of no channel; a calendar plan would say "calendar"
+        "plans 0:0 +1? · messages 0:1 · calls 0:0unknown 0:1 +1?",
     ]
     assert [row[0] for row in rows] == ["Robin", HOSTILE, "Kim", "Alex"]
     assert rows[1][7] == f"13 May 2026thanks, by {HOSTILE}"
-    assert rows[2][1:] == ["not enough data", "—", "—", "0", "0", "0", "never", "—", "—", "—"]
+    nothing = "plans 0:0 · messages 0:0 · calls 0:0"
+    assert rows[2][1:] == [
+        "not enough data",
+        "—",
+        "—",
+        "0",
+        "0",
+        "0",
+        "never",
+        "—",
+        "—",
+        "—",
+        nothing,
+    ]
     assert rows[3][1:3] == ["balanced", "you start 57%"]
-    assert rows[3][4:] == ["8", "6", "0", "7 May 2026a check-in, by you", "—", "—", "—"]
+    assert rows[3][4:] == [
+        "8",
+        "6",
+        "0",
+        "7 May 2026a check-in, by you",
+        "—",
+        "—",
+        "—",
+        "plans 3:2 · messages 2:2 · calls 1:1unknown 8:6",  # all logged by hand
+    ]
 
 
 def test_the_rhythm_column_says_who_was_overdue_when_the_window_ended(
@@ -151,3 +175,42 @@ def test_every_name_gets_a_safe_anchor_of_its_own() -> None:
         "person-jo-ann",
         "person-jo-ann-2",
     ]
+
+
+def test_messages_and_calls_stand_beside_plans_by_channel(cli: RunCli, known_log: Path) -> None:
+    dinner = {"uid": "dinner@test", "summary": "Dinner", "calendar": "home"}
+    entries = [
+        NewEntry(at("2026-05-02T19:00"), "plan", Who.ME, "calendar:t", "c:1", "Kim", dinner),
+        NewEntry(
+            at("2026-05-03T09:00"),
+            "message",
+            Who.THEM,
+            "import:whatsapp",
+            "i:1",
+            "Kim",
+            {"channel": "whatsapp"},
+        ),
+        NewEntry(
+            at("2026-05-04T09:00"),
+            "message",
+            Who.ME,
+            "import:whatsapp",
+            "i:2",
+            "Kim",
+            {"channel": "whatsapp"},
+        ),
+        NewEntry(
+            at("2026-05-05T18:00"),
+            "call",
+            Who.THEM,
+            "import:sms-backup",
+            "i:3",
+            "Kim",
+            {"channel": "phone", "call": "missed"},
+        ),
+    ]
+    with Store.open(known_log) as store:
+        store.append_many(entries, now=datetime(2026, 11, 1, tzinfo=UTC))
+    kim = next(row for row in overview(report(cli, *WINDOW)) if row[0] == "Kim")
+    assert kim[4:7] == ["2", "2", "0"]
+    assert kim[11] == "plans 1:0 · messages 1:1 · calls 0:1calendar 1:0 · phone 0:1 · whatsapp 1:1"
