@@ -364,4 +364,5 @@ SECTION_NAMES = (
     "sync",
     "plans",
     "messages",
+    "imports",
 )
