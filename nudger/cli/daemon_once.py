@@ -26,12 +26,16 @@ def run_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> No
 
 def _import_once(run: Session) -> None:
     from nudger.core.text import printable  # a file's name
-    from nudger.imports.watch import import_new
+    from nudger.imports import watch
 
-    if not run.settings.imports.enabled:
+    settings = run.settings
+    if not settings.imports.enabled:
         return
+    folder, _default = watch.folder_for(settings, paths.data_dir())
+    if folder.is_dir() and not watch.new_files(folder, (), now=run.now):
+        return  # nothing there: the log is not even opened (a first run leaves none)
     with run.store() as store:
-        lines = import_new(store, run.settings, run.zone, run.now)
+        lines = watch.import_new(store, run.settings, run.zone, run.now)
     for line in lines:
         typer.echo(f"imports: {printable(line)}")
 

@@ -3,8 +3,10 @@ child process (`python -m nudger.imports.watch`), as a calendar's sync runs in o
 export never stalls the loop, and the memory it took goes back to the system. The child prints
 its lines (one per new file) to the journal; the daemon replans after it, as after a sync.
 
-A configured folder that does not exist is said once (until it appears or the setting changes),
-and no child is started for it; the default folder is created at start, empty.
+The daemon looks first (a listing and the log's list of files read): a child starts only when
+there is a new file, so an idle folder costs no process. A configured folder that does not
+exist is said once (until it appears or the setting changes), and no child is started for it;
+the default folder is created at start, empty.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from nudger.config import paths
 from nudger.config.settings import Imports, Settings
 from nudger.daemon import jobs
 from nudger.imports import watch
+from nudger.log import imports as import_log
+from nudger.log.store import Store
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,6 +41,7 @@ class ImportJobs:
     def __init__(
         self,
         scheduler: AsyncIOScheduler,
+        store: Store,
         *,
         clock: Callable[[], datetime],
         data_dir: Path,
@@ -44,6 +49,7 @@ class ImportJobs:
         after_pass: Callable[[], None],
     ) -> None:
         self.scheduler = scheduler
+        self.store = store
         self.clock = clock
         self.data_dir = data_dir
         self.config = config
@@ -77,7 +83,9 @@ class ImportJobs:
         try:
             if folder.is_dir():
                 self._warned = False
-                await self._pass_in_child()
+                seen = import_log.seen_files(self.store.db)
+                if watch.new_files(folder, seen, now=self.clock()):
+                    await self._pass_in_child()
             elif not self._warned:
                 self._warned = True
                 log.warning("imports: %s", watch.missing(folder))

@@ -112,6 +112,7 @@ class Daemon:
         )
         self.imports = ImportJobs(
             self.scheduler,
+            self.store,
             clock=self.clock,
             data_dir=self.data_dir,
             config=self.config_path if self.config_option is not None else None,
