@@ -100,7 +100,10 @@ def import_new(store: Store, settings: Settings, zone: tzinfo, now: datetime) ->
         def record(outcome: Outcome, current: Version = current) -> None:
             import_log.record_file(store.db, *current, _kept(outcome), now)
 
-        (result,) = import_files(store, [path], setup, now=now, also=record)
+        try:
+            (result,) = import_files(store, [path], setup, now=now, also=record)
+        except OSError as error:  # unreadable (permissions, gone half-way): this file alone
+            result = Failure(path, f"{path} could not be read: {error.strerror or error}", None)
         if isinstance(result, Failure):
             with store.transaction():
                 said = result.message.splitlines()[0].replace(str(path), "the file")
