@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from nudger.cli.app import Session, app, print_json, session
+from nudger.cli.app import app, print_json, session
 from nudger.config import paths
-from nudger.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
+from nudger.errors import UsageError
 
 if TYPE_CHECKING:
     from nudger.core.deliveries import Delivery
     from nudger.log.sync_state import SourceState
-    from nudger.sync.calendars import Outcome
 
 
 NudgeId = Annotated[str, typer.Argument(help="The nudge's id, as `nudger nudges` shows it.")]
@@ -44,7 +43,9 @@ def daemon(
     """
     run = session(ctx)
     if once or accept_removals:
-        _sync_once(run, frozenset(accept_removals or ()), once=once)
+        from nudger.cli.daemon_once import run_once
+
+        run_once(run, frozenset(accept_removals or ()), once=once)
         return
     import signal
     import sys
@@ -62,86 +63,6 @@ def daemon(
     log_lines.set_up(logging.DEBUG if run.verbose else logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     asyncio.run(Daemon(run.config_option, clock=clock.now).run())
-
-
-def _print_outcome(outcome: Outcome) -> None:
-    from nudger.core.text import printable  # a server's words, a file's name and bytes
-    from nudger.ops.calendar_checks import calendar_fix
-    from nudger.ports import Problem
-
-    mark = "✓" if outcome.ok else "✗"
-    typer.echo(f"{mark} {outcome.source}: {printable(outcome.message)}")
-    if not outcome.ok:
-        fix = calendar_fix(outcome.source, outcome.remedy, retry=outcome.retry)
-        typer.echo(f"    {printable(fix)}")
-    for problem in map(Problem.of, outcome.problems[:5]):  # each once: what was done, where
-        typer.echo(f"    {problem.done}: {printable(str(problem))}", err=True)
-    if len(outcome.problems) > 5:
-        rest = len(outcome.problems) - 5
-        typer.echo(f"    … and {rest} more problems of {printable(outcome.source)}", err=True)
-
-
-def _sync_once(run: Session, accept_removals: frozenset[str], *, once: bool) -> None:
-    import logging
-
-    from nudger.config.core_values import rules_from
-    from nudger.sync.calendars import Trust, factories, sync_all, window_for
-    from nudger.sync.fence import OVERRUN_FACTOR, Fence
-
-    settings = run.settings
-    if not once:
-        raise UsageError("--accept-removals goes with --once", hint="nudger daemon --once ...")
-    names = [calendar.name for calendar in settings.calendars]
-    if unknown := sorted(accept_removals - set(names)):
-        raise UsageError(
-            f"there is no calendar named {unknown[0]!r}",
-            hint=f"the calendars are: {', '.join(names) or 'none'} (nudger calendars list)",
-        )
-    trust = Trust(settings.sync.max_vanished_share, accept_removals)
-    sources = factories(settings, paths.data_dir())
-    if not sources:
-        typer.echo(
-            "No calendars to sync. Add one: nudger calendars add NAME --type ics --path FOLDER"
-        )
-        return
-    # The sync logs each failure and skipped item for the daemon's journal; here the outcomes
-    # below say each once (with the cap on skipped items), so the log stays quiet.
-    sync_log = logging.getLogger("nudger.sync")
-    quiet = logging.NullHandler()
-    sync_log.addHandler(quiet)
-    sync_log.propagate = False
-    try:
-        with run.store() as store:
-            outcomes = sync_all(
-                store,
-                sources,
-                rules_from(settings),
-                window_for(settings, run.now, run.zone),
-                now=run.now,
-                loose_expire_after=settings.plans.loose_expire_after,
-                trust=trust,
-                fence=Fence(
-                    settings.sync.max_memory_per_source, settings.sync.timeout * OVERRUN_FACTOR
-                ),
-            )
-    finally:
-        sync_log.removeHandler(quiet)
-        sync_log.propagate = True
-    for outcome in outcomes:
-        _print_outcome(outcome)
-    code = once_exit_code(outcomes)
-    if code:
-        raise typer.Exit(code)
-
-
-def once_exit_code(outcomes: list[Outcome]) -> int:
-    """`daemon --once`'s exit code. A failure that waiting will not cure (the source said
-    `retry=False`: a folder that does not exist, a refused password, a revoked grant) is the
-    user's setting to fix, so 2; one that may pass (a server down or slow) is 1; 2 wins."""
-    failed = [outcome for outcome in outcomes if not outcome.ok]
-    if any(not outcome.retry for outcome in failed):
-        return EXIT_USAGE
-    return EXIT_FAILURE if failed else 0
 
 
 @app.command(epilog="Examples: nudger status · nudger status --json")

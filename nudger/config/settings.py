@@ -9,6 +9,7 @@ written out in `config.example.toml`. Loading the file and the environment is
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ModelWrapValidatorHandler, model_validator
@@ -254,6 +255,18 @@ class Messages(Section):
     )
 
 
+class Imports(Section):
+    enabled: bool = Field(True, description="the daemon imports what appears in the folder")
+    folder: Path | None = Field(
+        None,
+        description="the watched folder: a chat export or call log saved here is imported "
+        "(default: the data folder's imports/)",
+    )
+    every: Annotated[Duration, at_least(timedelta(minutes=1)), at_most(timedelta(days=1))] = Field(
+        timedelta(minutes=5), description="how often the daemon looks in the folder"
+    )
+
+
 class Settings(Section):
     """Everything configurable: the config file's tables, validated as one document.
 
@@ -278,6 +291,7 @@ class Settings(Section):
     sync: Sync = Field(default_factory=Sync)
     plans: Plans = Field(default_factory=Plans)
     messages: Messages = Field(default_factory=Messages)
+    imports: Imports = Field(default_factory=Imports)
 
     @model_validator(mode="wrap")
     @classmethod

@@ -369,4 +369,5 @@ SECTION_NAMES = (
     "sync",
     "plans",
     "messages",
+    "imports",
 )

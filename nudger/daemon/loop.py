@@ -1,6 +1,6 @@
 """The long-running daemon: syncs calendars on their intervals and delivers nudges on time.
 
-An asyncio loop with an APScheduler 3 `AsyncIOScheduler` holding three kinds of jobs, each a
+An asyncio loop with an APScheduler 3 `AsyncIOScheduler` holding four kinds of jobs, each a
 single call into nudger code that reads `now` from the injected clock:
 
 - `sync:NAME`, one per calendar (`nudger.daemon.sync_jobs`): the sync runs in a child process,
@@ -9,6 +9,8 @@ single call into nudger code that reads `now` from the injected clock:
   exactly once. The set is rebuilt after every sync, every poke from the CLI
   (`nudger.daemon.wake`), every config change and every minute, so the schedule is always a
   projection of the log and the settings;
+- `imports`, every `imports.every` (`nudger.daemon.import_jobs`): the watched folder's new
+  files imported in a child process;
 - `tick`, once a minute: notices a suspend or a clock jump (`nudger.daemon.clock_watch`), pings
   the systemd watchdog, writes the heartbeat `status` reads, re-reads a hand-edited config,
   re-probes a missing notifier (`nudger.daemon.notifiers`), replans. Idle, it is the only thing
@@ -38,6 +40,7 @@ from nudger.config.timezone import user_zone
 from nudger.core.when import format_local
 from nudger.daemon import heartbeat, systemd, wake
 from nudger.daemon.clock_watch import ClockWatch
+from nudger.daemon.import_jobs import ImportJobs
 from nudger.daemon.notifiers import Notifiers
 from nudger.daemon.nudge_jobs import NudgeJobs
 from nudger.daemon.sync_jobs import SyncJobs
@@ -107,6 +110,14 @@ class Daemon:
             config=self.config_path if self.config_option is not None else None,
             after_sync=self._replan,
         )
+        self.imports = ImportJobs(
+            self.scheduler,
+            self.store,
+            clock=self.clock,
+            data_dir=self.data_dir,
+            config=self.config_path if self.config_option is not None else None,
+            after_pass=self._replan,
+        )
         self.nudges = NudgeJobs(
             self.scheduler,
             self.store,
@@ -125,6 +136,7 @@ class Daemon:
             await self.notifiers.set_up(self.settings.notifications)
             self.nudges.expire_missed_while_away(self.data_dir, self.settings, self.zone)
             self.syncs.schedule(self.settings)
+            self.imports.schedule(self.settings)
             self._replan()
             self.scheduler.add_job(
                 self._tick, IntervalTrigger(seconds=self.tick_seconds), id="tick"
@@ -142,6 +154,7 @@ class Daemon:
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)
             self.syncs.stop()
+            self.imports.stop()
             await self.notifiers.close()
             self.store.close()
             sock.close()
@@ -172,6 +185,7 @@ class Daemon:
                 return
             log.info("config re-read")
             self.syncs.schedule(self.settings)
+            self.imports.schedule(self.settings)
             if old.notifications != self.settings.notifications:
                 section = self.settings.notifications
                 asyncio.get_running_loop().create_task(self.notifiers.set_up(section))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -110,9 +110,11 @@ def import_file(
     *,
     now: datetime,
     dry_run: bool = False,
+    also: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Import `path`; raises ImportFailure (nothing committed) for a broken file, UsageError
-    for one in no known format."""
+    for one in no known format. `also` runs inside the import's transaction, after its facts
+    (the watched folder records the file there: both are kept, or neither)."""
     reader = choose(path, setup.format, readers)
     outcome = Outcome(path, reader.name)
     try:
@@ -146,6 +148,8 @@ def import_file(
                 store.insert(entry, now)
             for chat, span in spans:
                 import_log.add_span(store.db, chat, span)
+            if also is not None:
+                also(outcome)
     return outcome
 
 

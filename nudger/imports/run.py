@@ -4,7 +4,7 @@ after another (a broken one fails alone, the others go on), and the summary line
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -58,8 +58,10 @@ def import_files(
     now: datetime,
     dry_run: bool = False,
     readers: Mapping[str, ExportReader] | None = None,
+    also: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome | Failure]:
-    """Each file imported in its own transaction; a broken one is a Failure, the rest go on."""
+    """Each file imported in its own transaction; a broken one is a Failure, the rest go on.
+    `also` runs inside each file's transaction (see `chats.import_file`)."""
     if readers is None:
         from nudger import adapters
 
@@ -67,7 +69,9 @@ def import_files(
     results: list[Outcome | Failure] = []
     for path in paths:
         try:
-            results.append(import_file(store, path, setup, readers, now=now, dry_run=dry_run))
+            results.append(
+                import_file(store, path, setup, readers, now=now, dry_run=dry_run, also=also)
+            )
         except UsageError as failure:  # broken, or in no known format: this file alone
             results.append(Failure(path, failure.message, failure.hint))
     return results

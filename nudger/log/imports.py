@@ -1,5 +1,5 @@
-"""What the log keeps of imports besides their facts: the spans each import covered per chat.
-The queries and writes for `nudger.imports`."""
+"""What the log keeps of imports besides their facts: the spans each import covered per chat
+and the watched folder's files already read. The queries and writes for `nudger.imports`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,26 @@ def known_keys(db: sqlite3.Connection, keys: Iterable[str]) -> set[str]:
         rows = db.execute(f"SELECT key FROM entry WHERE key IN ({marks})", chunk)  # noqa: S608
         found.update(row[0] for row in rows)
     return found
+
+
+def seen_files(db: sqlite3.Connection) -> set[tuple[str, int, int]]:
+    """The (path, size, mtime_ns) of every file version the watched folder's passes read."""
+    return {
+        (path, size, mtime)
+        for path, size, mtime in db.execute("SELECT path, size, mtime_ns FROM import_file")
+    }
+
+
+def record_file(
+    db: sqlite3.Connection, path: str, size: int, mtime_ns: int, outcome: str, at: datetime
+) -> None:
+    """Remember a file version as read, with what came of it (in the caller's transaction, or
+    alone: this statement is then its own)."""
+    db.execute(
+        "INSERT OR REPLACE INTO import_file (path, size, mtime_ns, outcome, at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (path, size, mtime_ns, outcome, to_timestamp(at)),
+    )
 
 
 def _moment(seconds: int) -> datetime:

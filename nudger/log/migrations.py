@@ -184,9 +184,28 @@ def m004_import_coverage(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX import_span_by_chat ON import_span (chat)")
 
 
+def m005_import_files(db: sqlite3.Connection) -> None:
+    # The files the daemon found in the watched folder (`nudger.imports.watch`), each version
+    # once: a file is read again only when its size or modification time changes. `outcome` is
+    # "ok: <summary>" or "failed: <message>".
+    db.execute(
+        """
+        CREATE TABLE import_file (
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (path, size, mtime_ns)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_entries,
     m002_calendar_state,
     m003_own_addresses,
     m004_import_coverage,
+    m005_import_files,
 )

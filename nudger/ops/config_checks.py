@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nudger.core.when import format_duration
 from nudger.errors import ConfigError
 from nudger.ops.check import Check, failed, passed
 
@@ -125,3 +126,25 @@ def timezone_verdict(configured: str, system: str | None, problem: str | None) -
             "the system's: timedatectl set-timezone Europe/Berlin",
         )
     return passed("time zone", f"{system} (the system's; me.timezone = {SYSTEM_TIMEZONE!r})")
+
+
+# --- the watched folder -----------------------------------------------------------------------
+
+
+def imports_folder_check(settings: Settings) -> Check | None:
+    """A configured `imports.folder` that is not there (a typo, an unmounted disk) imports
+    nothing; said here as the daemon says it, once. None when there is nothing to check: the
+    default folder (created by the daemon) or the folder turned off."""
+    folder = settings.imports.folder
+    if folder is None or not settings.imports.enabled:
+        return None
+    folder = folder.expanduser()
+    if folder.is_dir():
+        return passed(
+            "watched folder", f"{folder} is read every {format_duration(settings.imports.every)}"
+        )
+    return failed(
+        "watched folder",
+        f"{folder} does not exist: nothing saved there can be imported",
+        f"create it (mkdir -p {folder}), or change imports.folder",
+    )

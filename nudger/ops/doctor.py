@@ -21,7 +21,12 @@ from nudger.ops.address_checks import address_check
 from nudger.ops.calendar_checks import calendar_checks
 from nudger.ops.channels import channel_checks
 from nudger.ops.check import Check, Status, not_applicable
-from nudger.ops.config_checks import config_check, data_folder_check, timezone_check
+from nudger.ops.config_checks import (
+    config_check,
+    data_folder_check,
+    imports_folder_check,
+    timezone_check,
+)
 from nudger.ops.log_checks import log_check
 from nudger.ops.notifier_checks import notification_checks
 from nudger.ops.service_checks import daemon_check, read_service_facts, service_verdict
@@ -44,6 +49,8 @@ def run_checks(config_option: Path | None, data_dir: Path) -> list[Check]:
         checks += calendar_checks(settings, data_dir)
         checks.append(address_check(settings, data_dir / paths.LOG_FILE_NAME))
         checks += notification_checks(settings) + channel_checks(settings)
+        if (folder := imports_folder_check(settings)) is not None:
+            checks.append(folder)
     service = read_service_facts()
     checks += [service_verdict(service), daemon_check(data_dir, service)]
     if settings is not None:

@@ -479,3 +479,21 @@ def test_the_notifier_decisions() -> None:
     assert notifier_verdict("desktop", "console", ProbeOutcome()).ok is True
     missing = notifier_verdict("telegram", "console", ProbeOutcome("no adapter"))
     assert missing.name == "notifications" and missing.ok is False
+
+
+@pytest.mark.usefixtures("notification_server", "unit", "daemon_running")
+def test_a_configured_watched_folder_that_is_missing_fails_with_the_fix(
+    cli: RunCli, configure: Callable[..., Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "exports"
+    configure(f'\n[imports]\nfolder = "{folder}"\nevery = "10m"\n')
+    result = cli("doctor")
+    assert result.code == 1
+    assert lines(result.out)["watched folder"] == (
+        f"✗ watched folder: {folder} does not exist: nothing saved there can be imported"
+        f"\n    fix: create it (mkdir -p {folder}), or change imports.folder"
+    )
+    folder.mkdir()
+    result = cli("doctor")
+    assert result.code == 0, result.out
+    assert lines(result.out)["watched folder"] == f"✓ watched folder: {folder} is read every 10m"
