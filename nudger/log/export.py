@@ -182,6 +182,7 @@ def forget(store: Store, subject: Tracked, others: Sequence[Tracked]) -> Footpri
         row = db.execute("SELECT id FROM person WHERE name = ?", (subject.name,)).fetchone()
         if row is not None:
             db.execute("DELETE FROM day_tally WHERE person_id = ?", (row[0],))
+            db.execute("DELETE FROM channel_tally WHERE person_id = ?", (row[0],))
         deleted = db.execute(
             f"DELETE FROM entry WHERE {_THEIR_ENTRIES}",  # noqa: S608 - a constant
             {"name": subject.name},

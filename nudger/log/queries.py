@@ -191,19 +191,45 @@ def channel_counts(
 ) -> list[ChannelCount]:
     """Current entries of `kinds` in [since, until) per (kind, channel, who): the balance's
     split by channel. Kind is in the person's index, so only those entries are read; plans
-    settled as neither side's are no initiation (as `settled_neither` finds them)."""
+    settled as neither side's are no initiation (as `settled_neither` finds them).
+
+    Whole UTC days come from `channel_tally`, the edges from the entries, as `counts` does; a
+    log holding corrections is read entry by entry (the tally cannot tell a plan settled as
+    neither side's from one of unknown side), which most logs never are."""
     marks = ", ".join("?" for _ in kinds)
     only, values = _only(channels)
+    start, end = bound(since), bound(until)
+    first_day, last_day = -(-start // _DAY), end // _DAY
+    if channels or first_day >= last_day or _any_key(db, f"{MARK_SOURCE}:"):
+        first_day = last_day = end // _DAY
+        edges = [(start, end)]
+    else:
+        edges = [(start, first_day * _DAY), (last_day * _DAY, end)]
+    branches = [
+        f"SELECT kind, channel, me, them, unknown FROM channel_tally WHERE person_id = ?"  # noqa: S608
+        f" AND day >= ? AND day < ? AND kind IN ({marks})"
+    ]
+    parameters: list[object] = [person, first_day, last_day, *kinds]
+    for edge_start, edge_end in edges:
+        branches.append(
+            f"SELECT kind, {CHANNEL}, who = 'me', who = 'them', who = 'unknown' FROM entry"  # noqa: S608
+            f" WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND {_CURRENT}"
+            f"{only} AND NOT (who = 'unknown' AND source = ?"
+            " AND json_extract(details, '$.settled') IS ?)"
+        )
+        parameters += [person, edge_start, edge_end, *kinds, *values, MARK_SOURCE, NEITHER]
     rows = db.execute(
-        f"""
-        SELECT kind, {CHANNEL}, who, count(*) FROM entry
-        WHERE person_id = ? AND at >= ? AND at < ? AND kind IN ({marks}) AND {_CURRENT}{only}
-          AND NOT (who = 'unknown' AND source = ? AND json_extract(details, '$.settled') IS ?)
-        GROUP BY 1, 2, 3
-        """,  # noqa: S608 - only placeholders and constants are interpolated
-        (person, bound(since), bound(until), *kinds, *values, MARK_SOURCE, NEITHER),
+        "SELECT kind, channel, sum(me), sum(them), sum(unknown) FROM ("  # noqa: S608
+        + " UNION ALL ".join(branches)
+        + ") GROUP BY 1, 2",  # the first branch names the columns
+        parameters,
     )
-    return [ChannelCount(str(k), str(c), Who(w), int(n)) for k, c, w, n in rows]
+    return [
+        ChannelCount(str(kind), str(channel), who, int(n))
+        for kind, channel, *sides in rows
+        for who, n in zip(_SIDES, sides, strict=True)
+        if n
+    ]
 
 
 def channels_logged(db: sqlite3.Connection) -> set[str]:
