@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nudger.config import paths
 from nudger.config.settings import Imports, Settings
 from nudger.daemon import jobs
+from nudger.daemon.children import Children
 from nudger.imports import watch
 from nudger.log import imports as import_log
 from nudger.log.store import Store
@@ -52,12 +50,11 @@ class ImportJobs:
         self.store = store
         self.clock = clock
         self.data_dir = data_dir
-        self.config = config
         self.after_pass = after_pass
         self.section: Imports | None = None
         self.settings: Settings | None = None
         self._warned = False
-        self._children: set[asyncio.subprocess.Process] = set()
+        self._children = Children(config, data_dir)
 
     def schedule(self, settings: Settings) -> None:
         """A pass at once when the section is new or changed; none while it is disabled."""
@@ -98,29 +95,9 @@ class ImportJobs:
 
     def stop(self) -> None:
         """Kill a pass under way: each file is one transaction, so stopping is safe."""
-        for child in self._children:
-            child.kill()
+        self._children.kill()
 
     async def _pass_in_child(self) -> None:
-        arguments = ["--now", self.clock().isoformat()]
-        if self.config is not None:
-            arguments += ["--config", str(self.config)]
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "nudger.imports.watch",
-            *arguments,
-            stdin=asyncio.subprocess.DEVNULL,
-            env={**os.environ, paths.DATA_DIR_ENV: str(self.data_dir)},
-        )
-        self._children.add(child)
-        try:
-            code = await child.wait()
-        except asyncio.CancelledError:
-            if child.returncode is None:
-                child.kill()
-            raise
-        finally:
-            self._children.discard(child)
+        code, _ = await self._children.run("nudger.imports.watch", [], now=self.clock())
         if code not in (0, 1):
             log.error("imports: the pass over the watched folder ended with exit %d", code)

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import resource
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nudger.config import paths
 from nudger.config.calendars import Calendar
 from nudger.config.settings import Settings
 from nudger.core.when import format_duration
 from nudger.daemon import jobs
+from nudger.daemon.children import Children
 from nudger.log import sync_state
 from nudger.log.store import Store
 from nudger.sync.fence import OVERRUN_FACTOR
@@ -68,11 +66,9 @@ class SyncJobs:
         self.store = store
         self.settings = settings
         self.clock = clock
-        self.data_dir = data_dir
-        self.config = config
         self.after_sync = after_sync
         self.calendars: dict[str, Calendar] = {}
-        self._children: set[asyncio.subprocess.Process] = set()
+        self._children = Children(config, data_dir)
         self._crashes: dict[str, int] = {}  # sync processes that died before recording, in a row
 
     def schedule(self, settings: Settings) -> None:
@@ -108,37 +104,17 @@ class SyncJobs:
     def stop(self) -> None:
         """Kill the syncs under way: a sync's transaction makes stopping it safe (the job
         waiting for one is then cancelled, and says so in one line: `sync`)."""
-        for child in self._children:
-            child.kill()
+        self._children.kill()
 
     async def _sync_in_child(self, name: str, limit: timedelta) -> int:
         """Sync one calendar in a child process (see `nudger.sync.worker`); returns how many
         syncs of it failed in a row, counting a child that crashed or overran `limit`."""
-        arguments = [name, "--now", self.clock().isoformat()]
-        if self.config is not None:
-            arguments += ["--config", str(self.config)]
         started = time.monotonic()
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "nudger.sync.worker",
-            *arguments,
-            stdin=asyncio.subprocess.DEVNULL,
-            env={**os.environ, paths.DATA_DIR_ENV: str(self.data_dir)},
+        code, overran = await self._children.run(
+            "nudger.sync.worker", [name], now=self.clock(), limit=limit
         )
-        self._children.add(child)
-        try:
-            code = await asyncio.wait_for(child.wait(), limit.total_seconds())
-        except TimeoutError:
-            child.kill()
-            code = await child.wait()
+        if overran:
             log.error("%s: the sync overran %s and was stopped", name, format_duration(limit))
-        except asyncio.CancelledError:  # what it had not committed is rolled back by SQLite
-            if child.returncode is None:
-                child.kill()
-            raise
-        finally:
-            self._children.discard(child)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         log.info(
             "%s: sync process done in %.1f s (exit %d; largest sync process so far %.0f MB)",
