@@ -100,6 +100,7 @@ class _ChatState:
     others: dict[str, str | None] = field(default_factory=dict)  # person or label → person
     records_by: Counter[str] = field(default_factory=Counter)
     candidates: list[_Candidate] = field(default_factory=list)
+    mine: bool = False  # a record of my side was found
 
 
 def import_file(
@@ -170,6 +171,7 @@ def _read(
         role = roles.get(record.sender) or roles.setdefault(
             record.sender, _role(record.sender, setup)
         )
+        state.mine = state.mine or role.me
         if not role.me:  # a matched participant is one whatever name or number they use
             identity = role.person or role.label
             state.others[identity] = role.person
@@ -206,6 +208,15 @@ def _resolve(
 ) -> list[NewEntry] | None:
     """The entries of one chat, or None when it counts for nothing (then no span is kept)."""
     chat = state.chat
+    if _my_side_unknown(state):
+        for label, person in state.others.items():
+            if person is None:
+                outcome.unmatched[label] += state.records_by[label]
+        outcome.conflicts.append(
+            f"{chat.title or 'a chat'}: your own side was not found in it (one of those who "
+            "matched nobody may be you: set me.names or me.phones)"
+        )
+        return None
     if _is_group(state):
         if not setup.group:
             outcome.groups_skipped += 1
@@ -249,6 +260,14 @@ def _named(state: _ChatState, setup: Setup) -> tuple[str, str | None]:
     if state.others:
         return next(iter(state.others.items()))
     return "the other side (unnamed)", None
+
+
+def _my_side_unknown(state: _ChatState) -> bool:
+    """A chat the export does not call a group, where no record is mine and someone matched
+    nobody: that someone may be me under a name nudger does not know, and counting the others'
+    starts alone would make the chat one-sided, so it counts for nothing (and says why)."""
+    unmatched = any(person is None for person in state.others.values())
+    return state.chat.group is not True and not state.mine and unmatched and len(state.others) > 1
 
 
 def _is_group(state: _ChatState) -> bool:

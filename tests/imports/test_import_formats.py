@@ -202,3 +202,16 @@ def test_a_cut_short_export_adds_nothing_and_says_so(cli: RunCli, tmp_path: Path
     assert result.code == 2 and "Traceback" not in result.err
     assert "result.json" in result.err and "nothing of it was imported" in result.err
     assert balance(cli)["message"] == {"me": 0, "them": 0, "unknown": 0}
+
+
+def test_a_chat_where_my_side_is_not_found_counts_for_nothing(cli: RunCli, tmp_path: Path) -> None:
+    """I write as "Sammy", a name nudger does not know: counting Alex's starts alone would make
+    the chat one-sided, and calling it a group would invite --group to do just that."""
+    path = samples.whatsapp_export(tmp_path / "in", chat(me="Sammy"), title="Alex")
+    for flags in ([], ["--group"]):
+        result = cli("import", str(path), "--dry-run", *flags)
+        assert result.code == 0, result.err
+        summary = result.out.splitlines()[0]
+        assert "would add 0" in summary and "unmatched participants: Sammy (3)" in summary
+        assert "Alex: your own side was not found in it" in summary
+        assert "group" not in summary
